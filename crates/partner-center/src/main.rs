@@ -1,0 +1,205 @@
+//! The `partner-center` binary: the command line, logging, metrics and wiring; no rules.
+
+use std::{io::Write, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use partner_engine::{Caller, Engine, RandomIds, SystemClock, world};
+
+#[derive(Parser)]
+#[command(
+    name = "partner-center",
+    version,
+    about = "A self-hostable partner center, wire-compatible with Huawei Cloud's partner (BSS) APIs"
+)]
+struct Cli {
+    /// How logs are written to standard error.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Json)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Json,
+    Text,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Switch {
+    On,
+    Off,
+}
+
+const DEFAULT_DATABASE: &str = "sqlite://./data/partner-center.db";
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the partner API, the operator API and the web console on one port.
+    Serve {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// sqlite://PATH (created with its folder) or postgres://...
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+        /// A world file (.json or .toml) to apply before serving.
+        #[arg(long)]
+        world: Option<PathBuf>,
+        /// Flow control like the real gateway (429 APIG.0308); off for load tests and bulk scripts.
+        #[arg(long, value_enum, default_value_t = Switch::On)]
+        rate_limits: Switch,
+        /// Apply the built-in demo world and print its credentials.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// World files: a sandbox's starting state.
+    #[command(subcommand)]
+    World(WorldCommand),
+}
+
+#[derive(Subcommand)]
+enum WorldCommand {
+    /// Apply a world file and exit.
+    Apply {
+        file: PathBuf,
+        /// sqlite://PATH or postgres://...
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => return fail(&format!("cannot start the runtime: {err}")),
+    };
+    let res = runtime.block_on(async {
+        match cli.command {
+            Command::Serve { listen, database, world, rate_limits, demo } => {
+                serve(listen, &database, world, rate_limits == Switch::On, demo).await
+            }
+            Command::World(WorldCommand::Apply { file, database }) => apply(&file, &database).await,
+        }
+    });
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "partner-center: {message}");
+    ExitCode::FAILURE
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn open_engine(database: &str) -> Result<Engine, String> {
+    let store = partner_store::open(database)
+        .await
+        .map_err(|e| format!("cannot open the database {database}: {e}"))?;
+    Ok(Engine::new(store, Arc::new(SystemClock), Arc::new(RandomIds)))
+}
+
+async fn apply_world(engine: &Engine, world: &world::World) -> Result<(), String> {
+    engine.apply_world(&Caller::system(), world).await.map(|_| ()).map_err(|e| e.to_string())
+}
+
+async fn apply(file: &std::path::Path, database: &str) -> Result<(), String> {
+    // Validate the whole file before touching the database: an invalid file changes nothing.
+    let world = world::read(file).map_err(|e| e.to_string())?;
+    let engine = open_engine(database).await?;
+    apply_world(&engine, &world).await?;
+    tracing::info!(file = %file.display(), "world applied");
+    Ok(())
+}
+
+async fn serve(
+    listen: SocketAddr,
+    database: &str,
+    world_file: Option<PathBuf>,
+    rate_limits: bool,
+    demo: bool,
+) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let world = world_file.as_deref().map(world::read).transpose().map_err(|e| e.to_string())?;
+    let demo_world = demo.then(world::demo).transpose().map_err(|e| e.to_string())?;
+    let engine = open_engine(database).await?;
+    for w in world.iter().chain(demo_world.iter()) {
+        apply_world(&engine, w).await?;
+    }
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .map_err(|e| format!("cannot install the metrics recorder: {e}"))?;
+    let state = partner_http::AppState::new(engine, rate_limits, Some(metrics));
+    let app = partner_http::router(state);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    if let Some(demo_world) = &demo_world {
+        print_demo(&mut out, demo_world, address);
+    }
+    let _ = writeln!(out, "listening on http://{address}");
+    let _ = out.flush();
+    drop(out);
+    tracing::info!(%address, database_backend = database.split(':').next().unwrap_or(""),
+        startup_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("the server failed: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_demo(out: &mut impl Write, world: &world::World, address: SocketAddr) {
+    let _ = writeln!(
+        out,
+        "Partner Center demo world: every key below is public, for this sandbox only."
+    );
+    let _ = writeln!(out, "{:<18} {:<18} {:<20} {:<22} SK", "ROLE", "DOMAIN ID", "NAME", "AK");
+    for c in world.credentials() {
+        let _ = writeln!(out, "{:<18} {:<18} {:<20} {:<22} {}", c.role, c.id, c.name, c.ak, c.sk);
+    }
+    let _ = writeln!(
+        out,
+        "SDK endpoint: Region(\"local\", \"http://{address}\"), GlobalCredentials(ak, sk, domain_id)"
+    );
+    let _ =
+        writeln!(out, "OpenAPI: http://{address}/openapi.json   metrics: http://{address}/metrics");
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,142 @@
+//! Access keys: authenticating a key and the operator operations that issue and revoke them.
+
+use partner_domain::{
+    Timestamp,
+    access::{self, AccessKey, OwnerKind},
+    customers::CustomerId,
+    partners::PartnerId,
+};
+
+use crate::{Caller, Engine, EngineError, Principal};
+
+/// A live access key and whom it speaks for.
+#[derive(Clone, Debug)]
+pub struct Credential {
+    pub sk: String,
+    pub principal: Principal,
+}
+
+/// The account an access key belongs to, as IAM's `GET /v3/auth/domains` shows it.
+#[derive(Clone, Debug)]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+}
+
+impl Engine {
+    /// The live key with this id, for the gateway to verify a signature with.
+    pub async fn credential(&self, ak: &str) -> Result<Option<Credential>, EngineError> {
+        let mut tx = self.store.read().await?;
+        let Some(key) = tx.access_key(ak).await?.filter(|k| k.revoked_at.is_none()) else {
+            return Ok(None);
+        };
+        let principal = match key.owner_kind {
+            OwnerKind::Partner => Principal::Partner(PartnerId(key.owner_id)),
+            OwnerKind::Customer => Principal::Customer(CustomerId(key.owner_id)),
+            OwnerKind::Operator => Principal::Operator(key.owner_id),
+        };
+        Ok(Some(Credential { sk: key.sk, principal }))
+    }
+
+    /// The caller's own account: what IAM answers the SDK when it looks up its domain id.
+    pub async fn show_domain(&self, caller: &Caller) -> Result<Domain, EngineError> {
+        let mut tx = self.store.read().await?;
+        match &caller.principal {
+            Principal::Partner(_) => {
+                let partner = self.calling_partner(&mut *tx, caller).await?;
+                Ok(Domain { id: partner.id.0, name: partner.name })
+            }
+            Principal::Customer(_) => {
+                let customer = self.calling_customer(&mut *tx, caller).await?;
+                Ok(Domain { id: customer.id.0, name: customer.account_name })
+            }
+            Principal::Operator(name) => Ok(Domain { id: name.clone(), name: name.clone() }),
+            Principal::System => Err(EngineError::OperationNotOpenToCaller),
+        }
+    }
+
+    /// Issues a new key pair for an existing partner, customer or operator. The secret is
+    /// returned here once and never shown again.
+    pub async fn create_access_key(
+        &self,
+        caller: &Caller,
+        owner_kind: OwnerKind,
+        owner_id: &str,
+    ) -> Result<AccessKey, EngineError> {
+        self.calling_operator(caller)?;
+        let target = format!("{}:{owner_id}", owner_kind.code());
+        let res = async {
+            let mut tx = self.store.write().await?;
+            let exists = match owner_kind {
+                OwnerKind::Partner => tx.partner(owner_id).await?.is_some(),
+                OwnerKind::Customer => tx.customer(owner_id).await?.is_some(),
+                OwnerKind::Operator => tx.operator_exists(owner_id).await?,
+            };
+            if !exists {
+                return Err(EngineError::UnknownOwner {
+                    kind: owner_kind.code(),
+                    id: owner_id.to_owned(),
+                });
+            }
+            let now = self.now(&mut *tx).await?;
+            let key = AccessKey {
+                ak: self.ids.next_id().to_uppercase().chars().take(20).collect(),
+                sk: format!("{}{}", self.ids.next_id(), self.ids.next_id())
+                    .chars()
+                    .take(40)
+                    .collect(),
+                owner_kind,
+                owner_id: owner_id.to_owned(),
+                created_at: now,
+                revoked_at: None,
+            };
+            access::check_access_key(&key.ak, &key.sk)?;
+            tx.insert_access_key(&key).await?;
+            self.audit(&mut *tx, caller, now, "CreateAccessKey", format!("access_key:{}", key.ak))
+                .await?;
+            tx.commit().await?;
+            Ok(key)
+        }
+        .await;
+        if let Err(err) = &res {
+            self.audit_refusal(caller, "CreateAccessKey", target, err).await;
+        }
+        res
+    }
+
+    /// Every key, without secrets.
+    pub async fn list_access_keys(&self, caller: &Caller) -> Result<Vec<AccessKey>, EngineError> {
+        self.calling_operator(caller)?;
+        let mut tx = self.store.read().await?;
+        let mut keys = tx.access_keys().await?;
+        for key in &mut keys {
+            key.sk.clear();
+        }
+        Ok(keys)
+    }
+
+    /// Revokes a live key: every request signed with it fails from now on.
+    pub async fn revoke_access_key(
+        &self,
+        caller: &Caller,
+        ak: &str,
+    ) -> Result<Timestamp, EngineError> {
+        self.calling_operator(caller)?;
+        let target = format!("access_key:{ak}");
+        let res = async {
+            let mut tx = self.store.write().await?;
+            let now = self.now(&mut *tx).await?;
+            if !tx.revoke_access_key(ak, now).await? {
+                return Err(EngineError::UnknownAccessKey(ak.to_owned()));
+            }
+            self.audit(&mut *tx, caller, now, "RevokeAccessKey", target.clone()).await?;
+            tx.commit().await?;
+            Ok(now)
+        }
+        .await;
+        if let Err(err) = &res {
+            self.audit_refusal(caller, "RevokeAccessKey", target, err).await;
+        }
+        res
+    }
+}

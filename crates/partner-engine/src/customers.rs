@@ -1,0 +1,36 @@
+//! Customer operations: a partner's view of its sub-customers.
+
+use partner_domain::{
+    customers::{Customer, SubCustomerFilter},
+    paging::{PageRules, Paged},
+    partners,
+};
+
+use crate::{Caller, Engine, EngineError};
+
+/// `ListSubCustomers` as the request gives it.
+#[derive(Clone, Debug, Default)]
+pub struct SubCustomerQuery {
+    pub filter: SubCustomerFilter,
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+    pub indirect_partner_id: Option<String>,
+}
+
+impl Engine {
+    /// `ListSubCustomers`: the customers of the caller, or of one of its resellers.
+    pub async fn list_sub_customers(
+        &self,
+        caller: &Caller,
+        query: SubCustomerQuery,
+    ) -> Result<Paged<Customer>, EngineError> {
+        let mut tx = self.store.read().await?;
+        let partner = self.calling_partner(&mut *tx, caller).await?;
+        partners::may_manage_sub_customers(&partner)?;
+        let page = PageRules::PARTNER_LISTS.page(query.offset, query.limit)?;
+        let acting =
+            self.acting_partner(&mut *tx, partner, query.indirect_partner_id.as_deref()).await?;
+        let customers = tx.customers_of(&acting.id).await?;
+        Ok(page.cut(customers.into_iter().filter(|c| query.filter.matches(c)).collect()))
+    }
+}

@@ -1,0 +1,226 @@
+//! Partner Center's operations: one function per operation, the same for the API and the console.
+//!
+//! Every operation follows one skeleton: open a transaction, find the caller, check what it may
+//! do (a `partner_domain` rule), load, decide (a `partner_domain` rule), persist, write the audit
+//! event, commit. This crate knows no SQL (that is `partner-store`), no JSON field names, CBC
+//! codes or HTTP statuses (that is `partner-http`). Time and ids come from [`Clock`] and
+//! [`IdGen`], never from the system directly.
+
+use std::sync::Arc;
+
+use partner_domain::{
+    Timestamp,
+    audit::{Actor, AuditEvent},
+    customers::{Customer, CustomerId},
+    partners::{Partner, PartnerId},
+    time::ClockSetting,
+};
+use partner_store::{Store, StoreError, Tx};
+
+pub mod access;
+pub mod clock;
+pub mod customers;
+mod error;
+pub mod funds;
+pub mod partners;
+pub mod world;
+
+pub use error::EngineError;
+
+/// The wall clock or a test's fixed clock. The world's manual clock, kept in the database so
+/// that every server of a cluster agrees, takes precedence over it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+/// Ids for entities the server creates itself.
+pub trait IdGen: Send + Sync {
+    fn next_id(&self) -> String;
+}
+
+/// The system's wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)] // The one place business time meets the wall clock.
+    fn now(&self) -> Timestamp {
+        let since_epoch =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        Timestamp::from_millis(i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// Huawei-style ids: 32 lower-case hex digits.
+pub struct RandomIds;
+
+impl IdGen for RandomIds {
+    fn next_id(&self) -> String {
+        let bytes: [u8; 16] = rand::random();
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Who is calling, as the gateway authenticated it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+    Partner(PartnerId),
+    Customer(CustomerId),
+    Operator(String),
+    /// The command line, applying a world file.
+    System,
+}
+
+/// The caller of one operation and where the call came from, for authorization and audit.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub principal: Principal,
+    pub source_ip: String,
+    pub request_id: String,
+}
+
+impl Caller {
+    pub fn system() -> Caller {
+        Caller {
+            principal: Principal::System,
+            source_ip: "local".into(),
+            request_id: String::new(),
+        }
+    }
+
+    fn actor(&self) -> Actor {
+        match &self.principal {
+            Principal::Partner(id) => Actor::Partner(id.0.clone()),
+            Principal::Customer(id) => Actor::Customer(id.0.clone()),
+            Principal::Operator(name) => Actor::Operator(name.clone()),
+            Principal::System => Actor::System,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGen>,
+}
+
+impl Engine {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Engine {
+        Engine { store, clock, ids }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Business time: the world's manual clock when it has one, else the clock.
+    async fn now(&self, tx: &mut dyn Tx) -> Result<Timestamp, EngineError> {
+        Ok(match tx.clock().await? {
+            Some(ClockSetting::Manual(now)) => now,
+            Some(ClockSetting::System) | None => self.clock.now(),
+        })
+    }
+
+    /// The partner making the call; partner-only operations refuse everyone else.
+    async fn calling_partner(
+        &self,
+        tx: &mut dyn Tx,
+        caller: &Caller,
+    ) -> Result<Partner, EngineError> {
+        let Principal::Partner(id) = &caller.principal else {
+            return Err(EngineError::OperationNotOpenToCaller);
+        };
+        tx.partner(&id.0).await?.ok_or(EngineError::OperationNotOpenToCaller)
+    }
+
+    /// The customer making the call; customer-only operations refuse everyone else.
+    async fn calling_customer(
+        &self,
+        tx: &mut dyn Tx,
+        caller: &Caller,
+    ) -> Result<Customer, EngineError> {
+        let Principal::Customer(id) = &caller.principal else {
+            return Err(EngineError::OperationNotOpenToCaller);
+        };
+        tx.customer(&id.0).await?.ok_or(EngineError::OperationNotOpenToCaller)
+    }
+
+    fn calling_operator<'c>(&self, caller: &'c Caller) -> Result<&'c str, EngineError> {
+        match &caller.principal {
+            Principal::Operator(name) => Ok(name),
+            Principal::System => Ok("system"),
+            _ => Err(EngineError::OperationNotOpenToCaller),
+        }
+    }
+
+    /// Records a mutating operation's event inside its own transaction.
+    async fn audit(
+        &self,
+        tx: &mut dyn Tx,
+        caller: &Caller,
+        at: Timestamp,
+        operation: &str,
+        target: String,
+    ) -> Result<(), EngineError> {
+        let event = AuditEvent {
+            id: self.ids.next_id(),
+            at,
+            actor: caller.actor(),
+            source_ip: caller.source_ip.clone(),
+            request_id: caller.request_id.clone(),
+            operation: operation.to_owned(),
+            target,
+            result: "success".to_owned(),
+        };
+        tx.insert_audit_event(&event).await?;
+        Ok(())
+    }
+
+    /// Records a refused mutating operation: its effect was rolled back, its attempt is not.
+    async fn audit_refusal(
+        &self,
+        caller: &Caller,
+        operation: &str,
+        target: String,
+        err: &EngineError,
+    ) {
+        let res: Result<(), EngineError> = async {
+            let mut tx = self.store.write().await?;
+            let at = self.now(&mut *tx).await?;
+            let event = AuditEvent {
+                id: self.ids.next_id(),
+                at,
+                actor: caller.actor(),
+                source_ip: caller.source_ip.clone(),
+                request_id: caller.request_id.clone(),
+                operation: operation.to_owned(),
+                target,
+                result: err.rule().to_owned(),
+            };
+            tx.insert_audit_event(&event).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await;
+        if let Err(audit_err) = res {
+            tracing::error!(error = %audit_err, operation, "could not record a refused operation");
+        }
+    }
+
+    /// Whether the database answers.
+    pub async fn health(&self) -> Result<(), EngineError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// The newest audit events, for operators and tests.
+    pub async fn recent_audit_events(&self, limit: i64) -> Result<Vec<AuditEvent>, EngineError> {
+        let mut tx = self.store.read().await?;
+        Ok(tx.audit_events(limit).await?)
+    }
+}
+
+impl From<StoreError> for EngineError {
+    fn from(err: StoreError) -> EngineError {
+        EngineError::Store(err)
+    }
+}

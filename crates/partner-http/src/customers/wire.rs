@@ -1,0 +1,150 @@
+//! Wire models of the sub-customer operations, as the SDK's `v2/model` names them.
+
+use partner_domain::{
+    customers::{AssociationType, Customer, CustomerType, VerifiedStatus},
+    paging::Paged,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::wire::format_utc;
+
+/// SDK `QuerySubCustomerListReq`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct QuerySubCustomerListReq {
+    pub(crate) account_name: Option<String>,
+    pub(crate) customer: Option<String>,
+    pub(crate) offset: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) label: Option<String>,
+    pub(crate) association_type: Option<String>,
+    pub(crate) associated_on_begin: Option<String>,
+    pub(crate) associated_on_end: Option<String>,
+    pub(crate) customer_id: Option<String>,
+    pub(crate) indirect_partner_id: Option<String>,
+}
+
+/// SDK `ListSubCustomersResponse`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ListSubCustomersResponse {
+    customer_infos: Vec<CustomerInformation>,
+    count: u64,
+}
+
+/// SDK `CustomerInformation`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CustomerInformation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer: Option<String>,
+    account_name: String,
+    customer_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    associated_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    association_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+    verified_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country_code: Option<&'static str>,
+    customer_type: i64,
+    is_frozen: i64,
+    account_managers: Vec<AccountManager>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    xaccount_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    xaccount_type: Option<String>,
+    customer_level: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+}
+
+/// SDK `AccountManager`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AccountManager {
+    account_name: String,
+}
+
+pub(crate) fn association_code(kind: AssociationType) -> &'static str {
+    match kind {
+        AssociationType::Referral => "1",
+        AssociationType::Reseller => "2",
+    }
+}
+
+fn verified_status(status: VerifiedStatus) -> &'static str {
+    match status {
+        VerifiedStatus::Unverified => "-1",
+        VerifiedStatus::InReview => "0",
+        VerifiedStatus::Rejected => "1",
+        VerifiedStatus::Verified => "2",
+    }
+}
+
+fn customer_type(kind: CustomerType) -> i64 {
+    match kind {
+        CustomerType::Unset => -1,
+        CustomerType::Individual => 0,
+        CustomerType::Enterprise => 1,
+    }
+}
+
+/// The international calling prefix of a country (`country_code`, e.g. `0086`).
+fn calling_prefix(country: &str) -> Option<&'static str> {
+    Some(match country {
+        "CN" => "0086",
+        "HK" => "00852",
+        "MO" => "00853",
+        "TW" => "00886",
+        "SG" => "0065",
+        "MY" => "0060",
+        "TH" => "0066",
+        "ID" => "0062",
+        "JP" => "0081",
+        "KR" => "0082",
+        "US" | "CA" => "001",
+        "GB" => "0044",
+        "DE" => "0049",
+        "FR" => "0033",
+        "ZA" => "0027",
+        "BR" => "0055",
+        "MX" => "0052",
+        "AE" => "00971",
+        "SA" => "00966",
+        _ => return None,
+    })
+}
+
+impl From<Customer> for CustomerInformation {
+    fn from(c: Customer) -> Self {
+        CustomerInformation {
+            customer: c.real_name,
+            account_name: c.account_name,
+            customer_id: c.id.0,
+            associated_on: c.association.as_ref().map(|a| format_utc(a.associated_on)),
+            association_type: c.association.as_ref().map(|a| association_code(a.kind)),
+            label: c.label,
+            telephone: c.mobile_phone,
+            verified_status: verified_status(c.verified_status),
+            country_code: calling_prefix(&c.country),
+            customer_type: customer_type(c.customer_type),
+            is_frozen: c.frozen,
+            account_managers: Vec::new(),
+            xaccount_id: c.xaccount_id,
+            xaccount_type: c.xaccount_type,
+            customer_level: c.level,
+            email: c.email,
+        }
+    }
+}
+
+impl From<Paged<Customer>> for ListSubCustomersResponse {
+    fn from(page: Paged<Customer>) -> Self {
+        ListSubCustomersResponse {
+            customer_infos: page.rows.into_iter().map(CustomerInformation::from).collect(),
+            count: page.total,
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Extractors whose every rejection is a CBC error: JSON bodies, query strings and the caller.
+
+use axum::{
+    extract::{FromRequest, FromRequestParts, Request},
+    http::request::Parts,
+};
+use partner_engine::Caller;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// A JSON body; malformed JSON or a field of the wrong type is `CBC.0100`, naming the field.
+pub(crate) struct WireJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WireJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::parameter(format!("the request body cannot be read: {e}")))?;
+        // An empty body is an empty request object: every field of these requests is optional.
+        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+        let mut de = serde_json::Deserializer::from_slice(text);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            ApiError::parameter(format!("invalid parameter {}: {}", e.path(), e.inner()))
+        })?;
+        de.end()
+            .map_err(|e| ApiError::parameter(format!("the request body is not valid JSON: {e}")))?;
+        Ok(WireJson(value))
+    }
+}
+
+/// A query string; repeated keys become lists, a value of the wrong type is `CBC.0100`.
+pub(crate) struct WireQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for WireQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|q| WireQuery(q.0))
+            .map_err(|e| ApiError::parameter(format!("invalid query {query:?}: {}", e.body_text())))
+    }
+}
+
+/// The authenticated caller, put in place by the gateway.
+pub(crate) struct Authenticated(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        parts.extensions.get::<Caller>().cloned().map(Authenticated).ok_or_else(|| {
+            tracing::error!("a handler behind the gateway ran without a caller");
+            ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "CBC.0999", "Other error")
+        })
+    }
+}

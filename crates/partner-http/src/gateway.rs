@@ -1,0 +1,181 @@
+//! The gateway in front of every signed operation: authenticate the signature, apply flow
+//! control, and hand the handler its caller.
+
+use std::{collections::HashMap, net::SocketAddr, sync::Mutex, time::Instant};
+
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::StatusCode,
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use partner_engine::{Caller, Principal};
+
+use crate::{
+    AppState,
+    auth::{self, AuthError, SignedRequest},
+    error::ApiError,
+    observe::{CallerLabel, RequestId},
+    routes::Operation,
+};
+
+/// The largest request body the gateway reads.
+const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Authenticates, throttles and forwards one request to `operation`'s handler.
+pub(crate) async fn gateway(
+    State((app, operation)): State<(AppState, Operation)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let source_ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let (parts, body) = req.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return ApiError::parameter("the request body is too large or cannot be read")
+            .into_response();
+    };
+    let principal = match authenticate(&app, &parts, &body).await {
+        Ok(principal) => principal,
+        Err(GatewayError::Auth(err)) => {
+            return ApiError::new(StatusCode::UNAUTHORIZED, "APIG.0301", err.to_string())
+                .with_request_id(&request_id)
+                .into_response();
+        }
+        Err(GatewayError::Engine(err)) => return ApiError::from(err).into_response(),
+    };
+    let caller_label = match &principal {
+        Principal::Partner(id) => format!("partner:{id}"),
+        Principal::Customer(id) => format!("customer:{id}"),
+        Principal::Operator(name) => format!("operator:{name}"),
+        Principal::System => "system".to_owned(),
+    };
+    if let (Some(throttle), Some(limit)) = (&app.throttle, operation.per_second) {
+        if !throttle.admit(&source_ip, operation.name, &caller_label, limit, Instant::now()) {
+            let message = format!(
+                "The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 second"
+            );
+            let mut res = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "APIG.0308", message)
+                .with_request_id(&request_id)
+                .into_response();
+            res.extensions_mut().insert(CallerLabel(caller_label));
+            return res;
+        }
+    }
+    let mut req = Request::from_parts(parts, axum::body::Body::from(body));
+    req.extensions_mut().insert(Caller { principal, source_ip, request_id });
+    let mut res = next.run(req).await;
+    res.extensions_mut().insert(CallerLabel(caller_label));
+    res
+}
+
+enum GatewayError {
+    Auth(AuthError),
+    Engine(partner_engine::EngineError),
+}
+
+async fn authenticate(
+    app: &AppState,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+) -> Result<Principal, GatewayError> {
+    let header =
+        |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let authorization =
+        header("authorization").ok_or(GatewayError::Auth(AuthError::MissingAuthorization))?;
+    let authorization = auth::parse_authorization(&authorization).map_err(GatewayError::Auth)?;
+    let sdk_date = header("x-sdk-date").ok_or(GatewayError::Auth(AuthError::MalformedDate))?;
+    let signed_at = auth::parse_sdk_date(&sdk_date).map_err(GatewayError::Auth)?;
+    let ak = authorization.access_key.as_str();
+    let now = Instant::now();
+    if app.lockout.is_locked(ak, now) {
+        return Err(GatewayError::Auth(AuthError::AccessKeyLocked));
+    }
+    let credential = app
+        .engine
+        .credential(ak)
+        .await
+        .map_err(GatewayError::Engine)?
+        .ok_or_else(|| GatewayError::Auth(AuthError::UnknownAccessKey(ak.to_owned())))?;
+    let request = SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or_default(),
+        header: &header,
+        body,
+    };
+    let fresh = (auth::wall_clock_seconds() - signed_at).abs() <= auth::SKEW_SECONDS;
+    let verified =
+        fresh && auth::verify(&request, &authorization, &sdk_date, &credential.sk).is_ok();
+    if !verified {
+        tracing::debug!(
+            fresh,
+            canonical_request = %auth::canonical_request(&request, &authorization.signed_headers),
+            "signature mismatch"
+        );
+        app.lockout.record_failure(ak, now);
+        return Err(GatewayError::Auth(AuthError::SignatureMismatch));
+    }
+    app.lockout.record_success(ak);
+    if let Some(domain_id) = header("x-domain-id") {
+        let owner = match &credential.principal {
+            Principal::Partner(id) => id.0.as_str(),
+            Principal::Customer(id) => id.0.as_str(),
+            Principal::Operator(name) => name.as_str(),
+            Principal::System => "",
+        };
+        if domain_id != owner {
+            return Err(GatewayError::Auth(AuthError::DomainMismatch));
+        }
+    }
+    Ok(credential.principal)
+}
+
+/// Flow control like the real gateway: at most `limit` calls per second for each
+/// (source IP, operation, account). Kept in memory, per server.
+#[derive(Default)]
+pub struct Throttle {
+    windows: Mutex<HashMap<(String, &'static str, String), Window>>,
+    epoch: Option<Instant>,
+}
+
+struct Window {
+    second: u64,
+    calls: u32,
+}
+
+/// Windows are swept when the table grows past this many keys.
+const SWEEP_AT: usize = 100_000;
+
+impl Throttle {
+    pub fn new() -> Throttle {
+        Throttle { windows: Mutex::default(), epoch: Some(Instant::now()) }
+    }
+
+    pub(crate) fn admit(
+        &self,
+        source_ip: &str,
+        operation: &'static str,
+        account: &str,
+        limit: u32,
+        now: Instant,
+    ) -> bool {
+        let second = self.epoch.map(|e| now.saturating_duration_since(e).as_secs()).unwrap_or(0);
+        let Ok(mut windows) = self.windows.lock() else { return true };
+        if windows.len() > SWEEP_AT {
+            windows.retain(|_, w| w.second == second);
+        }
+        let window = windows
+            .entry((source_ip.to_owned(), operation, account.to_owned()))
+            .or_insert(Window { second, calls: 0 });
+        if window.second != second {
+            *window = Window { second, calls: 0 };
+        }
+        window.calls += 1;
+        window.calls <= limit
+    }
+}

@@ -1,0 +1,100 @@
+//! Partner Center's wire: the partner (BSS) API as the official SDK speaks it, IAM's domain
+//! look-up, and our operator API, with the gateway in front of them.
+//!
+//! Only this crate knows JSON field names, CBC codes, HTTP statuses and signatures. Handlers
+//! convert the wire request, call the engine and convert back; rules live in the engine and the
+//! domain.
+
+use std::sync::Arc;
+
+use axum::{
+    Json, Router,
+    http::StatusCode,
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use partner_engine::Engine;
+
+mod auth;
+mod customers;
+pub mod error;
+mod extract;
+mod funds;
+mod gateway;
+mod observe;
+pub mod openapi;
+mod operator;
+mod partners;
+pub mod routes;
+mod wire;
+
+pub use gateway::Throttle;
+pub use metrics_exporter_prometheus::PrometheusHandle;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Engine,
+    /// Flow control; `None` when turned off (`--rate-limits off`).
+    pub throttle: Option<Arc<Throttle>>,
+    /// Where `/metrics` reads from; `None` renders an empty page.
+    pub metrics: Option<PrometheusHandle>,
+    lockout: Arc<auth::Lockout>,
+}
+
+impl AppState {
+    pub fn new(engine: Engine, rate_limits: bool, metrics: Option<PrometheusHandle>) -> AppState {
+        AppState {
+            engine,
+            throttle: rate_limits.then(|| Arc::new(Throttle::new())),
+            metrics,
+            lockout: Arc::default(),
+        }
+    }
+}
+
+/// The whole HTTP surface: signed operations behind the gateway, plus `/health`, `/metrics`
+/// and `/openapi.json`. Unknown paths and methods get the gateway's `APIGW.0101`.
+pub fn router(state: AppState) -> Router {
+    let mut app = Router::new();
+    for (operation, handler) in routes::operations() {
+        let gateway = middleware::from_fn_with_state((state.clone(), operation), gateway::gateway);
+        let named = middleware::map_response(move |mut res: Response| async move {
+            res.extensions_mut().insert(observe::OperationName(operation.name));
+            res
+        });
+        app = app.route(operation.path, handler.layer(gateway).layer(named));
+    }
+    app.route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi_json))
+        .fallback(no_such_api)
+        .method_not_allowed_fallback(no_such_api)
+        .layer(middleware::from_fn(observe::observe))
+        .with_state(state)
+}
+
+async fn no_such_api() -> error::ApiError {
+    error::ApiError::no_such_api()
+}
+
+async fn health(axum::extract::State(app): axum::extract::State<AppState>) -> Response {
+    match app.engine.health().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check failed");
+            let body = serde_json::json!({"status": "unavailable"});
+            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+        }
+    }
+}
+
+async fn metrics(axum::extract::State(app): axum::extract::State<AppState>) -> Response {
+    let text = app.metrics.as_ref().map(PrometheusHandle::render).unwrap_or_default();
+    ([("content-type", "text/plain; version=0.0.4")], text).into_response()
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi::document())
+}

@@ -1,0 +1,114 @@
+//! Handlers of our own operator API (`/operator/v1`): the world, the clock and access keys.
+
+pub(crate) mod wire;
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use partner_domain::access::OwnerKind;
+use partner_engine::world;
+
+use crate::{
+    AppState,
+    error::ApiError,
+    extract::{Authenticated, WireJson},
+    wire::parse_utc,
+};
+
+/// Applies a world (as JSON) in one transaction, idempotently.
+#[utoipa::path(post, path = "/operator/v1/world", operation_id = "ApplyWorld", tag = "operator",
+    request_body(content = Object, description = "A world file as JSON (see specs/world-file.md)"),
+    responses((status = 200, body = wire::WorldApplied)))]
+pub(crate) async fn apply_world(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: String,
+) -> Result<Json<wire::WorldApplied>, ApiError> {
+    let world = world::parse(&body, world::Format::Json)?;
+    let report = app.engine.apply_world(&caller, &world).await?;
+    Ok(Json(wire::WorldApplied::from(report)))
+}
+
+#[utoipa::path(get, path = "/operator/v1/clock", operation_id = "ShowClock", tag = "operator",
+    responses((status = 200, body = wire::Clock)))]
+pub(crate) async fn show_clock(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<wire::Clock>, ApiError> {
+    Ok(Json(app.engine.show_clock(&caller).await?.into()))
+}
+
+/// Moves a manual clock forward.
+#[utoipa::path(post, path = "/operator/v1/clock/advance", operation_id = "AdvanceClock",
+    tag = "operator", request_body = wire::AdvanceClock, responses((status = 200, body = wire::Clock)))]
+pub(crate) async fn advance_clock(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WireJson(req): WireJson<wire::AdvanceClock>,
+) -> Result<Json<wire::Clock>, ApiError> {
+    Ok(Json(app.engine.advance_clock(&caller, req.seconds).await?.into()))
+}
+
+/// Sets a manual clock to a later time.
+#[utoipa::path(put, path = "/operator/v1/clock", operation_id = "SetClock", tag = "operator",
+    request_body = wire::SetClock, responses((status = 200, body = wire::Clock)))]
+pub(crate) async fn set_clock(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WireJson(req): WireJson<wire::SetClock>,
+) -> Result<Json<wire::Clock>, ApiError> {
+    let to = parse_utc("now", &req.now)?;
+    Ok(Json(app.engine.set_clock(&caller, to).await?.into()))
+}
+
+/// Issues an access key pair; the secret key is in this answer only.
+#[utoipa::path(post, path = "/operator/v1/access-keys", operation_id = "CreateAccessKey",
+    tag = "operator", request_body = wire::CreateAccessKey,
+    responses((status = 201, body = wire::CreatedAccessKey)))]
+pub(crate) async fn create_access_key(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WireJson(req): WireJson<wire::CreateAccessKey>,
+) -> Result<(StatusCode, Json<wire::CreatedAccessKey>), ApiError> {
+    let owner_kind = OwnerKind::from_code(&req.owner_type).ok_or_else(|| {
+        ApiError::parameter("invalid parameter owner_type: partner, customer or operator")
+    })?;
+    let key = app.engine.create_access_key(&caller, owner_kind, &req.owner_id).await?;
+    Ok((StatusCode::CREATED, Json(key.into())))
+}
+
+/// Every access key, without secrets.
+#[utoipa::path(get, path = "/operator/v1/access-keys", operation_id = "ListAccessKeys",
+    tag = "operator", responses((status = 200, body = wire::AccessKeys)))]
+pub(crate) async fn list_access_keys(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<wire::AccessKeys>, ApiError> {
+    Ok(Json(app.engine.list_access_keys(&caller).await?.into()))
+}
+
+/// Revokes an access key at once.
+#[utoipa::path(delete, path = "/operator/v1/access-keys/{ak}", operation_id = "RevokeAccessKey",
+    tag = "operator", params(("ak" = String, Path, description = "The access key id")),
+    responses((status = 204)))]
+pub(crate) async fn revoke_access_key(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(ak): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    app.engine.revoke_access_key(&caller, &ak).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// IAM's `KeystoneListAuthDomains`, which the SDK calls to learn its domain id when the
+/// credentials leave it out.
+#[utoipa::path(get, path = "/v3/auth/domains", operation_id = "KeystoneListAuthDomains",
+    tag = "iam", responses((status = 200, body = wire::AuthDomains)))]
+pub(crate) async fn list_auth_domains(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<wire::AuthDomains>, ApiError> {
+    Ok(Json(app.engine.show_domain(&caller).await?.into()))
+}

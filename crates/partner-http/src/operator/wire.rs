@@ -1,0 +1,126 @@
+//! Wire models of the operator API and of the IAM domain look-up.
+
+use partner_domain::access::AccessKey;
+use partner_engine::{access::Domain, clock::ClockView, world::WorldReport};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::wire::format_utc;
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct WorldApplied {
+    applied: bool,
+    partners_created: usize,
+    customers_created: usize,
+}
+
+impl From<WorldReport> for WorldApplied {
+    fn from(report: WorldReport) -> Self {
+        WorldApplied {
+            applied: true,
+            partners_created: report.partners_created,
+            customers_created: report.customers_created,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Clock {
+    /// `system` or `manual`.
+    mode: &'static str,
+    now: String,
+}
+
+impl From<ClockView> for Clock {
+    fn from(view: ClockView) -> Self {
+        Clock { mode: if view.manual { "manual" } else { "system" }, now: format_utc(view.now) }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct AdvanceClock {
+    pub(crate) seconds: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct SetClock {
+    /// UTC, `YYYY-MM-DDThh:mm:ssZ`.
+    pub(crate) now: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CreateAccessKey {
+    /// `partner`, `customer` or `operator`.
+    pub(crate) owner_type: String,
+    pub(crate) owner_id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CreatedAccessKey {
+    ak: String,
+    sk: String,
+    owner_type: &'static str,
+    owner_id: String,
+    created_at: String,
+}
+
+impl From<AccessKey> for CreatedAccessKey {
+    fn from(key: AccessKey) -> Self {
+        CreatedAccessKey {
+            ak: key.ak,
+            sk: key.sk,
+            owner_type: key.owner_kind.code(),
+            owner_id: key.owner_id,
+            created_at: format_utc(key.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AccessKeys {
+    access_keys: Vec<AccessKeyInfo>,
+}
+
+/// An access key without its secret.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AccessKeyInfo {
+    ak: String,
+    owner_type: &'static str,
+    owner_id: String,
+    created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoked_at: Option<String>,
+}
+
+impl From<Vec<AccessKey>> for AccessKeys {
+    fn from(keys: Vec<AccessKey>) -> Self {
+        let access_keys = keys
+            .into_iter()
+            .map(|k| AccessKeyInfo {
+                ak: k.ak,
+                owner_type: k.owner_kind.code(),
+                owner_id: k.owner_id,
+                created_at: format_utc(k.created_at),
+                revoked_at: k.revoked_at.map(format_utc),
+            })
+            .collect();
+        AccessKeys { access_keys }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AuthDomains {
+    domains: Vec<AuthDomain>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AuthDomain {
+    id: String,
+    name: String,
+}
+
+impl From<Domain> for AuthDomains {
+    fn from(domain: Domain) -> Self {
+        AuthDomains { domains: vec![AuthDomain { id: domain.id, name: domain.name }] }
+    }
+}

@@ -1,0 +1,56 @@
+//! Wire models of the partner-hierarchy operations, as the SDK's `v2/model` names them.
+
+use partner_domain::{paging::Paged, partners::Partner};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::wire::format_utc;
+
+/// SDK `QueryIndirectPartnersReq`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct QueryIndirectPartnersReq {
+    pub(crate) account_name: Option<String>,
+    pub(crate) associated_on_begin: Option<String>,
+    pub(crate) associated_on_end: Option<String>,
+    pub(crate) offset: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) indirect_partner_id: Option<String>,
+}
+
+/// SDK `ListIndirectPartnersResponse`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ListIndirectPartnersResponse {
+    count: u64,
+    indirect_partners: Vec<IndirectPartnerInfo>,
+}
+
+/// SDK `IndirectPartnerInfo`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct IndirectPartnerInfo {
+    indirect_partner_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mobile_phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    account_name: String,
+    name: String,
+    associated_on: String,
+}
+
+impl From<Paged<Partner>> for ListIndirectPartnersResponse {
+    fn from(page: Paged<Partner>) -> Self {
+        let indirect_partners = page
+            .rows
+            .into_iter()
+            .map(|p| IndirectPartnerInfo {
+                indirect_partner_id: p.id.0,
+                mobile_phone: p.mobile_phone,
+                email: p.email,
+                account_name: p.name.clone(),
+                name: p.name,
+                associated_on: format_utc(p.associated_on),
+            })
+            .collect();
+        ListIndirectPartnersResponse { count: page.total, indirect_partners }
+    }
+}

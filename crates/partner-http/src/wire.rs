@@ -1,0 +1,72 @@
+//! Conventions shared by every wire model: UTC times, exact amounts, bounded strings.
+
+use partner_domain::{Money, Timestamp};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+const UTC_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+
+/// Parses the API's UTC time, `YYYY-MM-DDThh:mm:ssZ`; anything else is `CBC.0100`.
+pub(crate) fn parse_utc(field: &str, text: &str) -> Result<Timestamp, ApiError> {
+    let at = time::PrimitiveDateTime::parse(text, UTC_FORMAT).map_err(|_| {
+        ApiError::parameter(format!(
+            "invalid parameter {field}: {text:?} is not YYYY-MM-DDThh:mm:ssZ"
+        ))
+    })?;
+    Ok(Timestamp::from_millis(at.assume_utc().unix_timestamp() * 1000))
+}
+
+/// An optional time filter: absent or null is no filter, an empty string is refused.
+pub(crate) fn utc_filter(field: &str, text: Option<&str>) -> Result<Option<Timestamp>, ApiError> {
+    text.map(|t| parse_utc(field, t)).transpose()
+}
+
+/// Formats a time the way responses carry it, `2019-05-06T08:05:01Z`.
+pub(crate) fn format_utc(at: Timestamp) -> String {
+    let seconds = at.millis().div_euclid(1000);
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| t.format(UTC_FORMAT).ok())
+        .unwrap_or_default()
+}
+
+/// A string parameter of at most `max` characters; an empty string is no filter.
+pub(crate) fn bounded(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(ApiError::parameter(format!(
+            "invalid parameter {field}: longer than {max} characters"
+        ))),
+        Some(v) if v.is_empty() => Ok(None),
+        other => Ok(other),
+    }
+}
+
+/// An amount of money as a JSON number with exactly two decimals (`10.00`), written from the
+/// exact decimal, never through a float.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub(crate) struct Amount(#[serde(with = "rust_decimal::serde::arbitrary_precision")] Decimal);
+
+impl From<Money> for Amount {
+    fn from(money: Money) -> Amount {
+        Amount(money.to_decimal_2dp())
+    }
+}
+
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Number)
+            .description(Some("An exact amount in yuan with two decimals, e.g. 10.00."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Amount {}

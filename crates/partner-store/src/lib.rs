@@ -1,0 +1,176 @@
+//! Partner Center's storage: one [`Store`] trait with SQLite and PostgreSQL behind it.
+//!
+//! This crate knows SQL and nothing of the business: it reads and writes rows as domain values
+//! and reports facts (not found, conflict, busy). Deciding what a missing row means is the
+//! engine's job. Both backends run the same SQL text (`sql.rs`, compiled once per backend) and
+//! pass the same contract suite (`tests/it`).
+
+use async_trait::async_trait;
+use partner_domain::{
+    Money, Timestamp,
+    access::AccessKey,
+    audit::AuditEvent,
+    catalog::{Discount, Price},
+    coupons::CouponQuota,
+    customers::{Customer, CustomerId},
+    funds::{AccountKind, FundAccount, Owner, Transfer},
+    partners::{Partner, PartnerId},
+    time::ClockSetting,
+};
+
+mod postgres;
+mod sql;
+mod sqlite;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+    #[error("a row violates the constraint {constraint}")]
+    Conflict { constraint: String },
+    #[error("the database is busy")]
+    Busy,
+    #[error("the stored row {0} is corrupt")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(sqlx::Error),
+    #[error(transparent)]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the database folder: {0}")]
+    Folder(#[from] std::io::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> StoreError {
+        if let sqlx::Error::Database(db) = &err {
+            if db.is_unique_violation() || db.is_foreign_key_violation() || db.is_check_violation()
+            {
+                let constraint = db.constraint().unwrap_or(db.message()).to_owned();
+                return StoreError::Conflict { constraint };
+            }
+            let message = db.message();
+            if message.contains("database is locked") || message.contains("could not serialize") {
+                return StoreError::Busy;
+            }
+        }
+        StoreError::Database(err)
+    }
+}
+
+/// A database holding one Partner Center.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// A transaction that will write: it takes the write intent up front (SQLite
+    /// `BEGIN IMMEDIATE`), so two writers never both read a balance the other is changing.
+    async fn write(&self) -> Result<Box<dyn Tx>, StoreError>;
+    /// A transaction that only reads, from one consistent snapshot.
+    async fn read(&self) -> Result<Box<dyn Tx>, StoreError>;
+    /// Whether the database answers, for `/health`.
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// Which backend this is, for logs and metrics.
+    fn backend(&self) -> &'static str;
+}
+
+/// Opens the store a URL names, creating and migrating it: `sqlite://PATH` or `postgres://…`.
+pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(std::sync::Arc::new(PostgresStore::open(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_owned()))
+    }
+}
+
+/// One transaction: the rows of every business domain, then commit. Dropping it rolls back.
+#[async_trait]
+pub trait Tx:
+    PartnerRows
+    + CustomerRows
+    + FundRows
+    + CouponRows
+    + CatalogRows
+    + AccessRows
+    + ClockRows
+    + AuditRows
+    + Send
+{
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait PartnerRows {
+    async fn partner(&mut self, id: &str) -> Result<Option<Partner>, StoreError>;
+    /// Inserts a partner unless one with its id exists; tells whether it inserted.
+    async fn insert_partner(&mut self, partner: &Partner) -> Result<bool, StoreError>;
+    /// A distributor's resellers, by association time then id.
+    async fn resellers_of(&mut self, distributor: &PartnerId) -> Result<Vec<Partner>, StoreError>;
+}
+
+#[async_trait]
+pub trait CustomerRows {
+    async fn customer(&mut self, id: &str) -> Result<Option<Customer>, StoreError>;
+    async fn insert_customer(&mut self, customer: &Customer) -> Result<bool, StoreError>;
+    /// A partner's customers, by association time then id.
+    async fn customers_of(&mut self, partner: &PartnerId) -> Result<Vec<Customer>, StoreError>;
+}
+
+#[async_trait]
+pub trait FundRows {
+    async fn fund_account(
+        &mut self,
+        owner: &Owner,
+        kind: AccountKind,
+    ) -> Result<Option<FundAccount>, StoreError>;
+    async fn fund_accounts_of(&mut self, owner: &Owner) -> Result<Vec<FundAccount>, StoreError>;
+    async fn insert_fund_account(&mut self, account: &FundAccount) -> Result<bool, StoreError>;
+    /// Records a transfer and moves both balances by its amount, in this transaction. This is
+    /// the only way a balance changes.
+    async fn post_transfer(&mut self, transfer: &Transfer) -> Result<(), StoreError>;
+    /// The sum of every account's balance: zero while money is conserved.
+    async fn balance_sum(&mut self) -> Result<Money, StoreError>;
+}
+
+#[async_trait]
+pub trait CouponRows {
+    async fn insert_coupon_quota(&mut self, quota: &CouponQuota) -> Result<bool, StoreError>;
+    async fn coupon_quotas_of(
+        &mut self,
+        partner: &PartnerId,
+    ) -> Result<Vec<CouponQuota>, StoreError>;
+}
+
+#[async_trait]
+pub trait CatalogRows {
+    async fn insert_price(&mut self, price: &Price) -> Result<bool, StoreError>;
+    async fn prices(&mut self) -> Result<Vec<Price>, StoreError>;
+    async fn insert_discount(&mut self, discount: &Discount) -> Result<bool, StoreError>;
+    async fn discounts_of(&mut self, customer: &CustomerId) -> Result<Vec<Discount>, StoreError>;
+}
+
+#[async_trait]
+pub trait AccessRows {
+    async fn operator_exists(&mut self, name: &str) -> Result<bool, StoreError>;
+    async fn insert_operator(&mut self, name: &str) -> Result<bool, StoreError>;
+    async fn access_key(&mut self, ak: &str) -> Result<Option<AccessKey>, StoreError>;
+    async fn insert_access_key(&mut self, key: &AccessKey) -> Result<bool, StoreError>;
+    async fn access_keys(&mut self) -> Result<Vec<AccessKey>, StoreError>;
+    /// Marks a live key revoked; tells whether there was one.
+    async fn revoke_access_key(&mut self, ak: &str, at: Timestamp) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+pub trait ClockRows {
+    async fn clock(&mut self) -> Result<Option<ClockSetting>, StoreError>;
+    async fn set_clock(&mut self, setting: ClockSetting) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait AuditRows {
+    async fn insert_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError>;
+    /// The newest events first, at most `limit`.
+    async fn audit_events(&mut self, limit: i64) -> Result<Vec<AuditEvent>, StoreError>;
+}

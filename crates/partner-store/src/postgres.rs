@@ -1,0 +1,59 @@
+//! The production backend: PostgreSQL, shared by any number of stateless servers.
+
+use async_trait::async_trait;
+use sqlx::postgres::PgPoolOptions;
+
+use crate::{Store, StoreError, Tx};
+
+type Db = sqlx::Postgres;
+
+pub struct PostgresStore {
+    pool: sqlx::PgPool,
+}
+
+impl PostgresStore {
+    pub async fn open(url: &str) -> Result<PostgresStore, StoreError> {
+        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        // Migrations take an advisory lock, so servers starting together migrate once.
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+}
+
+pub(crate) struct PostgresTx {
+    tx: sqlx::Transaction<'static, Db>,
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn write(&self) -> Result<Box<dyn Tx>, StoreError> {
+        // Writers lock the rows they change (balances are updated in place with
+        // `balance_micros + $1`), so READ COMMITTED never loses an update.
+        let tx = self.pool.begin().await?;
+        Ok(Box::new(PostgresTx { tx }))
+    }
+
+    async fn read(&self) -> Result<Box<dyn Tx>, StoreError> {
+        let tx = self.pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+        Ok(Box::new(PostgresTx { tx }))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+#[async_trait]
+impl Tx for PostgresTx {
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+crate::sql::rows_impl!(PostgresTx);

@@ -1,0 +1,72 @@
+//! The embedded default: SQLite in WAL mode, one file created with its folder.
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{Store, StoreError, Tx};
+
+type Db = sqlx::Sqlite;
+
+pub struct SqliteStore {
+    pool: sqlx::SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(url: &str) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // Acknowledged means on disk: FULL syncs the WAL at every commit.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(30));
+        if let Some(folder) = options.get_filename().parent() {
+            if !folder.as_os_str().is_empty() {
+                std::fs::create_dir_all(folder)?;
+            }
+        }
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+pub(crate) struct SqliteTx {
+    tx: sqlx::Transaction<'static, Db>,
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn write(&self) -> Result<Box<dyn Tx>, StoreError> {
+        // IMMEDIATE takes the database's write lock at BEGIN, so a transaction never reads a
+        // balance that another writer is about to change.
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Box::new(SqliteTx { tx }))
+    }
+
+    async fn read(&self) -> Result<Box<dyn Tx>, StoreError> {
+        let tx = self.pool.begin().await?;
+        Ok(Box::new(SqliteTx { tx }))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+#[async_trait]
+impl Tx for SqliteTx {
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+crate::sql::rows_impl!(SqliteTx);
