@@ -1,1 +1,5 @@
-//! Engine integration tests.
+//! The engine's operations end to end over a real store: world files, authorization, audit.
+
+mod operations;
+mod support;
+mod world;

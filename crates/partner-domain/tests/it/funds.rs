@@ -1,0 +1,79 @@
+//! The ledger's invariants: money moves only by balanced transfers and is never created.
+
+use partner_domain::{
+    Money, Timestamp,
+    funds::{self, AccountId, AccountKind, FundAccount, FundsError, Owner, TransferKind},
+    partners::PartnerId,
+};
+use proptest::prelude::*;
+
+fn account(id: &str, balance: i64) -> FundAccount {
+    FundAccount {
+        id: AccountId(id.into()),
+        owner: Owner::Partner(PartnerId(id.into())),
+        kind: AccountKind::Cash,
+        balance: Money::from_micros(balance),
+        designated: Money::ZERO,
+        credit_limit: Money::ZERO,
+    }
+}
+
+const AT: Timestamp = Timestamp::from_millis(0);
+
+#[test]
+fn transfers_refuse_what_is_not_a_movement() {
+    let a = account("a", 0);
+    let b = account("b", 0);
+    let t = |amount, from: &FundAccount, to: &FundAccount| {
+        funds::transfer(from, to, Money::from_micros(amount), TransferKind::Opening, "t".into(), AT)
+    };
+    assert_eq!(t(0, &a, &b), Err(FundsError::AmountMustBePositive));
+    assert_eq!(t(-5, &a, &b), Err(FundsError::AmountMustBePositive));
+    assert_eq!(t(5, &a, &a), Err(FundsError::TransferToSameAccount));
+    assert_eq!(t(5, &account("a", i64::MIN + 1), &b), Err(FundsError::BalanceOverflow));
+    let opening =
+        |amount| funds::opening_transfer(&a, &b, Money::from_micros(amount), "t".into(), AT);
+    assert_eq!(opening(0), Ok(None));
+    assert_eq!(opening(-1), Err(FundsError::AmountMustNotBeNegative));
+}
+
+#[test]
+fn debt_is_the_cash_balance_below_zero() {
+    assert_eq!(funds::debt(&[account("a", 5)]), Money::ZERO);
+    assert_eq!(funds::debt(&[account("a", -7), account("b", 3)]), Money::from_micros(7));
+}
+
+proptest! {
+    /// For random transfers between random accounts, the sum of all balances never changes
+    /// and every balance equals its opening plus what came in minus what went out.
+    #[test]
+    fn transfers_conserve_money(
+        openings in prop::collection::vec(-1_000_000i64..1_000_000, 2..8),
+        moves in prop::collection::vec((0usize..8, 0usize..8, 1i64..500_000), 0..64),
+    ) {
+        let mut accounts: Vec<FundAccount> =
+            openings.iter().enumerate().map(|(i, b)| account(&format!("a{i}"), *b)).collect();
+        let total: i64 = openings.iter().sum();
+        let mut expected = openings.clone();
+        for (n, (from, to, amount)) in moves.into_iter().enumerate() {
+            let (from, to) = (from % accounts.len(), to % accounts.len());
+            let res = funds::transfer(&accounts[from], &accounts[to], Money::from_micros(amount),
+                TransferKind::Opening, format!("t{n}"), AT);
+            let Ok(transfer) = res else {
+                prop_assert_eq!(from, to);
+                continue;
+            };
+            let new_from = funds::apply(&transfer, &accounts[from]).unwrap();
+            let new_to = funds::apply(&transfer, &accounts[to]).unwrap();
+            accounts[from].balance = new_from;
+            accounts[to].balance = new_to;
+            expected[from] -= amount;
+            expected[to] += amount;
+            let sum: i64 = accounts.iter().map(|a| a.balance.micros()).sum();
+            prop_assert_eq!(sum, total);
+        }
+        for (a, e) in accounts.iter().zip(expected) {
+            prop_assert_eq!(a.balance.micros(), e);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Each operation for every kind of caller: the authorization matrix, then behaviour.
+
+use partner_domain::{
+    Timestamp,
+    access::OwnerKind,
+    customers::{AssociationType, SubCustomerFilter},
+    partners::IndirectPartnerFilter,
+};
+use partner_engine::{
+    Caller, EngineError, customers::SubCustomerQuery, partners::IndirectPartnerQuery,
+};
+
+use crate::support::{TestEngine, customer, operator, partner};
+
+/// What an operation answered, reduced to a comparable word.
+fn outcome<T>(res: Result<T, EngineError>) -> &'static str {
+    match res {
+        Ok(_) => "ok",
+        Err(err) => err.rule(),
+    }
+}
+
+#[tokio::test]
+async fn authorization_matrix() {
+    let t = TestEngine::with_world().await;
+    let e = &t.engine;
+    let callers: [(&str, Caller); 6] = [
+        ("tier-1", partner("acme")),
+        ("tier-2", partner("bolt")),
+        ("solution provider", partner("nova")),
+        ("customer", customer("c-acme-1")),
+        ("operator", operator("ops")),
+        ("unknown partner", partner("ghost")),
+    ];
+    let mut table = String::new();
+    for (who, caller) in &callers {
+        let rows = [
+            (
+                "ListIndirectPartners",
+                outcome(e.list_indirect_partners(caller, IndirectPartnerQuery::default()).await),
+            ),
+            (
+                "ListSubCustomers",
+                outcome(e.list_sub_customers(caller, SubCustomerQuery::default()).await),
+            ),
+            ("ListPartnerBalances", outcome(e.list_partner_balances(caller, None).await)),
+            (
+                "ShowCustomerAccountBalances",
+                outcome(e.show_customer_account_balances(caller).await),
+            ),
+            ("ShowClock", outcome(e.show_clock(caller).await)),
+        ];
+        for (op, res) in rows {
+            table.push_str(&format!("{who:<18} {op:<28} {res}\n"));
+        }
+    }
+    let expect = "\
+tier-1             ListIndirectPartners         ok
+tier-1             ListSubCustomers             ok
+tier-1             ListPartnerBalances          ok
+tier-1             ShowCustomerAccountBalances  OperationNotOpenToCaller
+tier-1             ShowClock                    OperationNotOpenToCaller
+tier-2             ListIndirectPartners         OperationNotOpenToPartnerKind
+tier-2             ListSubCustomers             OperationNotOpenToPartnerKind
+tier-2             ListPartnerBalances          ok
+tier-2             ShowCustomerAccountBalances  OperationNotOpenToCaller
+tier-2             ShowClock                    OperationNotOpenToCaller
+solution provider  ListIndirectPartners         OperationNotOpenToPartnerKind
+solution provider  ListSubCustomers             ok
+solution provider  ListPartnerBalances          ok
+solution provider  ShowCustomerAccountBalances  OperationNotOpenToCaller
+solution provider  ShowClock                    OperationNotOpenToCaller
+customer           ListIndirectPartners         OperationNotOpenToCaller
+customer           ListSubCustomers             OperationNotOpenToCaller
+customer           ListPartnerBalances          OperationNotOpenToCaller
+customer           ShowCustomerAccountBalances  ok
+customer           ShowClock                    OperationNotOpenToCaller
+operator           ListIndirectPartners         OperationNotOpenToCaller
+operator           ListSubCustomers             OperationNotOpenToCaller
+operator           ListPartnerBalances          OperationNotOpenToCaller
+operator           ShowCustomerAccountBalances  OperationNotOpenToCaller
+operator           ShowClock                    ok
+unknown partner    ListIndirectPartners         OperationNotOpenToCaller
+unknown partner    ListSubCustomers             OperationNotOpenToCaller
+unknown partner    ListPartnerBalances          OperationNotOpenToCaller
+unknown partner    ShowCustomerAccountBalances  OperationNotOpenToCaller
+unknown partner    ShowClock                    OperationNotOpenToCaller
+";
+    assert_eq!(table, expect);
+}
+
+#[tokio::test]
+async fn a_distributor_sees_its_own_resellers_and_their_customers_only() {
+    let t = TestEngine::with_world().await;
+    let acme = partner("acme");
+    let resellers =
+        t.engine.list_indirect_partners(&acme, IndirectPartnerQuery::default()).await.unwrap();
+    assert_eq!(resellers.rows.iter().map(|p| p.id.0.as_str()).collect::<Vec<_>>(), ["bolt"]);
+    let by_name = IndirectPartnerQuery {
+        filter: IndirectPartnerFilter {
+            account_name: Some("nothing".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(t.engine.list_indirect_partners(&acme, by_name).await.unwrap().total, 0);
+
+    let own = t.engine.list_sub_customers(&acme, SubCustomerQuery::default()).await.unwrap();
+    assert_eq!(
+        own.rows.iter().map(|c| c.id.0.as_str()).collect::<Vec<_>>(),
+        ["c-acme-1", "c-acme-2"]
+    );
+    let via =
+        |id: &str| SubCustomerQuery { indirect_partner_id: Some(id.into()), ..Default::default() };
+    let bolt = t.engine.list_sub_customers(&acme, via("bolt")).await.unwrap();
+    assert_eq!(bolt.rows.iter().map(|c| c.id.0.as_str()).collect::<Vec<_>>(), ["c-bolt-1"]);
+    for foreign in ["far", "other", "nova", "ghost"] {
+        let res = t.engine.list_sub_customers(&acme, via(foreign)).await;
+        assert_eq!(outcome(res), "NotYourIndirectPartner", "{foreign}");
+        assert_eq!(
+            outcome(t.engine.list_partner_balances(&acme, Some(foreign)).await),
+            "NotYourIndirectPartner"
+        );
+    }
+    // A solution provider's indirect_partner_id is not processed.
+    let nova = t.engine.list_sub_customers(&partner("nova"), via("bolt")).await.unwrap();
+    assert_eq!(nova.rows.iter().map(|c| c.id.0.as_str()).collect::<Vec<_>>(), ["c-nova-1"]);
+    let referral = SubCustomerQuery {
+        filter: SubCustomerFilter {
+            association: Some(AssociationType::Referral),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(t.engine.list_sub_customers(&acme, referral).await.unwrap().total, 1);
+    let bolt_balances = t.engine.list_partner_balances(&acme, Some("bolt")).await.unwrap();
+    assert_eq!(bolt_balances.len(), 1);
+    assert_eq!(bolt_balances[0].balance.to_string(), "20.00");
+}
+
+#[tokio::test]
+async fn operator_actions_are_audited_with_their_caller() {
+    let t = TestEngine::with_world().await;
+    let ops = operator("ops");
+    let key = t.engine.create_access_key(&ops, OwnerKind::Partner, "bolt").await.unwrap();
+    assert!(t.engine.credential(&key.ak).await.unwrap().is_some());
+    assert_eq!(
+        outcome(t.engine.create_access_key(&ops, OwnerKind::Customer, "ghost").await),
+        "UnknownOwner"
+    );
+    t.engine.revoke_access_key(&ops, &key.ak).await.unwrap();
+    assert!(t.engine.credential(&key.ak).await.unwrap().is_none());
+    assert!(t.engine.list_access_keys(&ops).await.unwrap().iter().all(|k| k.sk.is_empty()));
+
+    let events = t.engine.recent_audit_events(10).await.unwrap();
+    let summary: Vec<(String, String, &str)> =
+        events.iter().map(|e| (e.operation.clone(), e.result.clone(), e.actor.id())).collect();
+    assert_eq!(
+        summary[..3],
+        [
+            ("RevokeAccessKey".into(), "success".into(), "ops"),
+            ("CreateAccessKey".into(), "UnknownOwner".into(), "ops"),
+            ("CreateAccessKey".into(), "success".into(), "ops"),
+        ]
+    );
+    assert!(
+        events.iter().all(|e| e.at == Timestamp::from_millis(1_769_904_000_000)),
+        "the manual clock stamps events"
+    );
+}
+
+#[tokio::test]
+async fn the_manual_clock_moves_forward_only() {
+    let t = TestEngine::with_world().await;
+    let ops = operator("ops");
+    let now = t.engine.show_clock(&ops).await.unwrap();
+    assert!(now.manual);
+    let later = t.engine.advance_clock(&ops, 3600).await.unwrap();
+    assert_eq!(later.now.millis() - now.now.millis(), 3_600_000);
+    assert_eq!(outcome(t.engine.set_clock(&ops, now.now).await), "ClockMovesForwardOnly");
+    assert_eq!(outcome(t.engine.advance_clock(&ops, -1).await), "InvalidParameter");
+    let system = TestEngine::new().await;
+    assert_eq!(outcome(system.engine.advance_clock(&ops, 1).await), "ClockNotManual");
+}

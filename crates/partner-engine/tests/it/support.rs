@@ -1,0 +1,153 @@
+//! A test engine: SQLite in a temporary folder, a fixed clock, sequential ids.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
+use partner_domain::Timestamp;
+use partner_engine::{Caller, Clock, Engine, IdGen, Principal, world};
+
+pub(crate) struct FixedClock(pub Timestamp);
+
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        self.0
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct SequentialIds(AtomicU64);
+
+impl IdGen for SequentialIds {
+    fn next_id(&self) -> String {
+        format!("id{:06}", self.0.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+pub(crate) struct TestEngine {
+    pub(crate) engine: Engine,
+    _dir: tempfile::TempDir,
+}
+
+/// 2026-01-15T00:00:00Z.
+pub(crate) const JAN_15: Timestamp = Timestamp::from_millis(1_768_435_200_000);
+
+impl TestEngine {
+    pub(crate) async fn new() -> TestEngine {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            partner_store::open(&format!("sqlite://{}/pc.db", dir.path().display())).await.unwrap();
+        let engine =
+            Engine::new(store, Arc::new(FixedClock(JAN_15)), Arc::new(SequentialIds::default()));
+        TestEngine { engine, _dir: dir }
+    }
+
+    /// An engine holding `WORLD`.
+    pub(crate) async fn with_world() -> TestEngine {
+        let t = TestEngine::new().await;
+        let world = world::parse(WORLD, world::Format::Toml).unwrap();
+        t.engine.apply_world(&Caller::system(), &world).await.unwrap();
+        t
+    }
+}
+
+pub(crate) fn partner(id: &str) -> Caller {
+    caller(Principal::Partner(partner_domain::partners::PartnerId(id.into())))
+}
+
+pub(crate) fn customer(id: &str) -> Caller {
+    caller(Principal::Customer(partner_domain::customers::CustomerId(id.into())))
+}
+
+pub(crate) fn operator(name: &str) -> Caller {
+    caller(Principal::Operator(name.into()))
+}
+
+fn caller(principal: Principal) -> Caller {
+    Caller { principal, source_ip: "127.0.0.1".into(), request_id: "req-1".into() }
+}
+
+/// A channel with two distributors, their resellers, a solution provider and customers.
+pub(crate) const WORLD: &str = r#"
+[clock]
+mode = "manual"
+now = "2026-02-01T00:00:00Z"
+
+[[operators]]
+name = "ops"
+ak = "OPSAK000000000000001"
+sk = "opssecret000000000000000000000000000001"
+
+[[partners]]
+id = "acme"
+name = "acme-distribution"
+kind = "distributor"
+balance = "1000.50"
+credit = "200.00"
+coupon_quotas = [{ id = "q1", amount = "50.00" }]
+
+[[partners]]
+id = "bolt"
+name = "bolt-cloud"
+kind = "reseller"
+parent = "acme"
+ak = "BOLTAK00000000000001"
+sk = "boltsecret0000000000000000000000000001"
+balance = "20.00"
+
+[[partners]]
+id = "other"
+name = "other-distribution"
+kind = "distributor"
+
+[[partners]]
+id = "far"
+name = "far-reseller"
+kind = "reseller"
+parent = "other"
+
+[[partners]]
+id = "nova"
+name = "nova-solutions"
+kind = "solution_provider"
+
+[[customers]]
+id = "c-acme-1"
+name = "lighthouse-games"
+partner = "acme"
+balance = "10.00"
+
+[[customers]]
+id = "c-acme-2"
+name = "harbor-labs"
+partner = "acme"
+association = "referral"
+
+[[customers]]
+id = "c-bolt-1"
+name = "juniper-health"
+partner = "bolt"
+
+[[customers]]
+id = "c-far-1"
+name = "far-customer"
+partner = "far"
+
+[[customers]]
+id = "c-nova-1"
+name = "nova-customer"
+partner = "nova"
+
+[[catalog.prices]]
+cloud_service_type = "hws.service.type.ec2"
+resource_type = "hws.resource.type.vm"
+resource_spec = "s6.small.1.linux"
+region = "cn-north-4"
+monthly = "32.20"
+
+[[discounts]]
+customer = "c-acme-1"
+kind = "partner"
+rate = "0.85"
+"#;

@@ -1,0 +1,133 @@
+//! World files: validated whole, applied whole, idempotent.
+
+use partner_domain::{Money, funds::AccountKind};
+use partner_engine::{Caller, EngineError, customers::SubCustomerQuery, world};
+
+use crate::support::{TestEngine, WORLD, partner};
+
+fn check_invalid(text: &str, expect_in_message: &[&str]) {
+    let err = world::parse(text, world::Format::Toml).unwrap_err();
+    let EngineError::WorldInvalid(message) = err else { panic!("not WorldInvalid: {err:?}") };
+    for part in expect_in_message {
+        assert!(message.contains(part), "{message:?} lacks {part:?}");
+    }
+}
+
+#[test]
+fn invalid_files_name_the_entry_and_field() {
+    let p = |body: &str| format!("[[partners]]\n{body}\n");
+    check_invalid(
+        &p(r#"id = "x"
+name = "x"
+kind = "wholesaler""#),
+        &["partners[0]", "\"x\"", "kind"],
+    );
+    check_invalid(
+        &p(r#"id = "r"
+name = "r"
+kind = "reseller""#),
+        &["partners[0]", "parent"],
+    );
+    check_invalid(
+        &p(r#"id = "d"
+name = "d"
+kind = "distributor"
+balance = "-1.00""#),
+        &["partners[0]", "balance", "negative"],
+    );
+    check_invalid(
+        &p(r#"id = "d"
+name = "d"
+kind = "distributor"
+balance = "1.001""#),
+        &["balance", "decimal places"],
+    );
+    check_invalid(
+        &p(r#"id = "d"
+name = "d"
+kind = "distributor"
+colour = "red""#),
+        &["partners[0]", "colour"],
+    );
+    check_invalid(
+        "[[partners]]\nid = \"d\"\nname = \"d\"\nkind = \"distributor\"\n[[partners]]\nid = \"d\"\nname = \"e\"\nkind = \"distributor\"\n",
+        &["partners[1]", "id", "twice"],
+    );
+    check_invalid(
+        "[[partners]]\nid = \"d\"\nname = \"d\"\nkind = \"distributor\"\nak = \"AK1\"\nsk = \"secret-secret\"\n[[customers]]\nid = \"c\"\nname = \"c\"\nak = \"AK1\"\nsk = \"secret-secret\"\n",
+        &["customers[0]", "ak", "twice"],
+    );
+    check_invalid(
+        &p(r#"id = "r"
+name = "r"
+kind = "reseller"
+parent = "nova"
+[[partners]]
+id = "nova"
+name = "n"
+kind = "solution_provider""#),
+        &["partners[0]", "parent", "not a distributor"],
+    );
+    check_invalid("[clock]\nmode = \"manual\"\n", &["clock", "now"]);
+    check_invalid(
+        "[[discounts]]\ncustomer = \"c\"\nkind = \"partner\"\nrate = \"1.5\"\n",
+        &["discounts[0]", "rate"],
+    );
+}
+
+#[tokio::test]
+async fn a_reference_to_a_missing_id_applies_nothing() {
+    let t = TestEngine::new().await;
+    let text = "[[partners]]\nid = \"d\"\nname = \"d\"\nkind = \"distributor\"\nbalance = \"5.00\"\n\
+                [[customers]]\nid = \"c\"\nname = \"c\"\npartner = \"ghost\"\n";
+    let world = world::parse(text, world::Format::Toml).unwrap();
+    let err = t.engine.apply_world(&Caller::system(), &world).await.unwrap_err();
+    assert!(err.to_string().contains("ghost"), "{err}");
+    let mut tx = t.engine.store().read().await.unwrap();
+    assert_eq!(tx.partner("d").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn applying_twice_changes_nothing_the_second_time() {
+    let t = TestEngine::with_world().await;
+    let again = world::parse(WORLD, world::Format::Toml).unwrap();
+    let report = t.engine.apply_world(&Caller::system(), &again).await.unwrap();
+    assert_eq!((report.partners_created, report.customers_created), (0, 0));
+    let balances = t.engine.list_partner_balances(&partner("acme"), None).await.unwrap();
+    let cash = balances.iter().find(|a| a.kind == AccountKind::Cash).unwrap();
+    let credit = balances.iter().find(|a| a.kind == AccountKind::Credit).unwrap();
+    assert_eq!(cash.balance, Money::parse("1000.50").unwrap());
+    assert_eq!(
+        (credit.balance, credit.credit_limit),
+        (Money::parse("200").unwrap(), Money::parse("200").unwrap())
+    );
+    let mut tx = t.engine.store().read().await.unwrap();
+    assert_eq!(
+        tx.balance_sum().await.unwrap(),
+        Money::ZERO,
+        "opening balances come from the platform"
+    );
+}
+
+#[tokio::test]
+async fn json_and_toml_say_the_same() {
+    let json = r#"{"partners": [{"id": "d", "name": "d", "kind": "distributor", "balance": "3.00"}],
+                   "customers": [{"id": "c", "name": "c", "partner": "d", "association": "referral"}]}"#;
+    let t = TestEngine::new().await;
+    t.engine
+        .apply_world(&Caller::system(), &world::parse(json, world::Format::Json).unwrap())
+        .await
+        .unwrap();
+    let page =
+        t.engine.list_sub_customers(&partner("d"), SubCustomerQuery::default()).await.unwrap();
+    assert_eq!(page.total, 1);
+}
+
+#[test]
+fn the_demo_world_is_valid_and_has_keys() {
+    let demo = world::demo().unwrap();
+    let roles: Vec<&str> = demo.credentials().iter().map(|c| c.role).collect();
+    for role in ["operator", "distributor", "reseller", "solution_provider", "customer"] {
+        assert!(roles.contains(&role), "the demo has no {role} key");
+    }
+}
