@@ -93,15 +93,15 @@ pub(crate) fn parse_sdk_date(value: &str) -> Result<i64, AuthError> {
 }
 
 /// The request as the signature covers it.
-pub(crate) struct SignedRequest<'a> {
-    pub(crate) method: &'a str,
+pub struct SignedRequest<'a> {
+    pub method: &'a str,
     /// The path as sent, still percent-encoded.
-    pub(crate) path: &'a str,
+    pub path: &'a str,
     /// The raw query string, without `?`.
-    pub(crate) query: &'a str,
+    pub query: &'a str,
     /// Looks up a header value by lower-case name.
-    pub(crate) header: &'a dyn Fn(&str) -> Option<String>,
-    pub(crate) body: &'a [u8],
+    pub header: &'a dyn Fn(&str) -> Option<String>,
+    pub body: &'a [u8],
 }
 
 fn encode(text: &str) -> String {
@@ -166,8 +166,7 @@ fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
 }
 
 /// The hex signature of a request by a secret key, as the SDK computes it.
-#[cfg(test)]
-pub(crate) fn sign(
+pub fn sign(
     req: &SignedRequest<'_>,
     signed_headers: &[String],
     sdk_date: &str,

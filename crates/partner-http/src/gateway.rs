@@ -54,17 +54,17 @@ pub(crate) async fn gateway(
         Principal::Operator(name) => format!("operator:{name}"),
         Principal::System => "system".to_owned(),
     };
-    if let (Some(throttle), Some(limit)) = (&app.throttle, operation.per_second) {
-        if !throttle.admit(&source_ip, operation.name, &caller_label, limit, Instant::now()) {
-            let message = format!(
-                "The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 second"
-            );
-            let mut res = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "APIG.0308", message)
-                .with_request_id(&request_id)
-                .into_response();
-            res.extensions_mut().insert(CallerLabel(caller_label));
-            return res;
-        }
+    if let (Some(throttle), Some(limit)) = (&app.throttle, operation.per_second)
+        && !throttle.admit(&source_ip, operation.name, &caller_label, limit, Instant::now())
+    {
+        let message = format!(
+            "The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 second"
+        );
+        let mut res = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "APIG.0308", message)
+            .with_request_id(&request_id)
+            .into_response();
+        res.extensions_mut().insert(CallerLabel(caller_label));
+        return res;
     }
     let mut req = Request::from_parts(parts, axum::body::Body::from(body));
     req.extensions_mut().insert(Caller { principal, source_ip, request_id });

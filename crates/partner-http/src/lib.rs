@@ -16,7 +16,7 @@ use axum::{
 };
 use partner_engine::Engine;
 
-mod auth;
+pub mod auth;
 mod customers;
 pub mod error;
 mod extract;

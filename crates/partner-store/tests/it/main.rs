@@ -1,6 +1,9 @@
 //! The store contract: every backend passes the same story. SQLite always; PostgreSQL when
 //! `PARTNER_TEST_POSTGRES_URL` names a server (each test gets a fresh database on it).
 
+// Test helpers outside `#[test]` functions may unwrap and index too: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::sync::Arc;
 
 use partner_domain::{

@@ -1,0 +1,72 @@
+//! Reviewed snapshots: the CBC table and the OpenAPI document, and their agreement with the
+//! route table.
+
+use expect_test::{expect, expect_file};
+use partner_domain::{
+    money::MoneyError, paging::PageError, partners::PartnerError, time::ClockError,
+};
+use partner_engine::EngineError;
+use partner_http::error::status_and_code;
+
+#[test]
+fn the_cbc_table() {
+    let errors = [
+        EngineError::OperationNotOpenToCaller,
+        EngineError::Partner(PartnerError::OperationNotOpenToPartnerKind { kind: "reseller" }),
+        EngineError::Partner(PartnerError::NotYourIndirectPartner("x".into())),
+        EngineError::InvalidParameter { field: "limit", reason: String::new() },
+        EngineError::Page(PageError::LimitOutOfRange { max: 100 }),
+        EngineError::Money(MoneyError::TooManyDecimals { max: 2 }),
+        EngineError::Clock(ClockError::ClockNotManual),
+        EngineError::Clock(ClockError::ClockMovesForwardOnly),
+        EngineError::UnknownOwner { kind: "partner", id: "x".into() },
+        EngineError::UnknownAccessKey("x".into()),
+        EngineError::WorldInvalid(String::new()),
+        EngineError::Store(partner_store::StoreError::Busy),
+    ];
+    let table: String = errors
+        .iter()
+        .map(|e| {
+            let (status, code) = status_and_code(e);
+            format!("{:<30} {} {code}\n", e.rule(), status.as_u16())
+        })
+        .collect();
+    expect![[r#"
+        OperationNotOpenToCaller       403 CBC.0151
+        OperationNotOpenToPartnerKind  403 CBC.0151
+        NotYourIndirectPartner         400 CBC.99000037
+        InvalidParameter               400 CBC.0100
+        InvalidPage                    400 CBC.0100
+        InvalidAmount                  400 CBC.0100
+        ClockNotManual                 409 PC.ClockNotManual
+        ClockMovesForwardOnly          409 PC.ClockMovesForwardOnly
+        UnknownOwner                   400 PC.UnknownOwner
+        UnknownAccessKey               404 PC.UnknownAccessKey
+        WorldInvalid                   400 PC.WorldInvalid
+        Internal                       500 CBC.0999
+    "#]]
+    .assert_eq(&table);
+}
+
+#[test]
+fn the_openapi_document() {
+    let doc = serde_json::to_string_pretty(&partner_http::openapi::document()).unwrap();
+    expect_file!["openapi.json"].assert_eq(&format!("{doc}\n"));
+}
+
+#[test]
+fn every_route_is_in_the_openapi_document_under_its_operation_name() {
+    let doc = serde_json::to_value(partner_http::openapi::document()).unwrap();
+    let table = partner_http::routes::operation_table();
+    for op in &table {
+        let entry = &doc["paths"][op.path][op.method.to_ascii_lowercase()];
+        assert_eq!(
+            entry["operationId"], op.name,
+            "{} {} is not documented as {}",
+            op.method, op.path, op.name
+        );
+    }
+    let n_documented: usize =
+        doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(n_documented, table.len(), "the document has operations the route table lacks");
+}
