@@ -22,29 +22,46 @@ struct Backend {
     name: &'static str,
     store: Arc<dyn Store>,
     _dir: Option<tempfile::TempDir>,
+    /// The admin URL and the name of a PostgreSQL database to drop when done.
+    postgres: Option<(String, String)>,
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else { return };
+        // Drop runs inside the test's runtime, which cannot block on itself: use a thread.
+        std::thread::spawn(move || {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                use sqlx::Connection;
+                let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            });
+        })
+        .join()
+        .unwrap();
+    }
 }
 
 async fn backends() -> Vec<Backend> {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/nested/pc.db", dir.path().display());
-    let mut all = vec![Backend {
-        name: "sqlite",
-        store: partner_store::open(&url).await.unwrap(),
-        _dir: Some(dir),
-    }];
+    let store = partner_store::open(&url).await.unwrap();
+    let mut all = vec![Backend { name: "sqlite", store, _dir: Some(dir), postgres: None }];
     if let Ok(admin) = std::env::var("PARTNER_TEST_POSTGRES_URL") {
-        all.push(Backend { name: "postgres", store: fresh_postgres(&admin).await, _dir: None });
+        use sqlx::Connection;
+        let name = format!("pc_store_{}", rand::random::<u64>());
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+        let (base, _) = admin.rsplit_once('/').unwrap();
+        let store = partner_store::open(&format!("{base}/{name}")).await.unwrap();
+        all.push(Backend { name: "postgres", store, _dir: None, postgres: Some((admin, name)) });
     }
     all
-}
-
-async fn fresh_postgres(admin: &str) -> Arc<dyn Store> {
-    use sqlx::Connection;
-    let name = format!("pc_store_{}", rand::random::<u64>());
-    let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-    let (base, _) = admin.rsplit_once('/').unwrap();
-    partner_store::open(&format!("{base}/{name}")).await.unwrap()
 }
 
 fn partner(id: &str, kind: PartnerKind, parent: Option<&str>, on: i64) -> Partner {
