@@ -1,5 +1,11 @@
 //! Access keys: authenticating a key and the operator operations that issue and revoke them.
 
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
 use partner_domain::{
     Timestamp,
     access::{self, AccessKey, OwnerKind},
@@ -16,6 +22,43 @@ pub struct Credential {
     pub principal: Principal,
 }
 
+/// How long a key read from the database is trusted before it is read again. A key revoked on
+/// this server stops working at once; on the other servers of a cluster, within this time.
+const CREDENTIAL_TTL: Duration = Duration::from_secs(2);
+
+/// Live keys recently read, so that the signature check of a busy client does not cost a
+/// database round trip per request.
+#[derive(Default)]
+pub(crate) struct CredentialCache {
+    entries: Mutex<HashMap<String, (Credential, Instant)>>,
+}
+
+/// Past this many keys the cache forgets the expired ones.
+const CACHE_SWEEP_AT: usize = 10_000;
+
+impl CredentialCache {
+    fn get(&self, ak: &str, now: Instant) -> Option<Credential> {
+        let entries = self.entries.lock().ok()?;
+        let (credential, read_at) = entries.get(ak)?;
+        (now.saturating_duration_since(*read_at) < CREDENTIAL_TTL).then(|| credential.clone())
+    }
+
+    fn put(&self, ak: &str, credential: &Credential, now: Instant) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CACHE_SWEEP_AT {
+                entries.retain(|_, (_, at)| now.saturating_duration_since(*at) < CREDENTIAL_TTL);
+            }
+            entries.insert(ak.to_owned(), (credential.clone(), now));
+        }
+    }
+
+    fn forget(&self, ak: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(ak);
+        }
+    }
+}
+
 /// The account an access key belongs to, as IAM's `GET /v3/auth/domains` shows it.
 #[derive(Clone, Debug)]
 pub struct Domain {
@@ -26,6 +69,10 @@ pub struct Domain {
 impl Engine {
     /// The live key with this id, for the gateway to verify a signature with.
     pub async fn credential(&self, ak: &str) -> Result<Option<Credential>, EngineError> {
+        let now = Instant::now();
+        if let Some(credential) = self.credentials.get(ak, now) {
+            return Ok(Some(credential));
+        }
         let mut tx = self.store.read().await?;
         let Some(key) = tx.access_key(ak).await?.filter(|k| k.revoked_at.is_none()) else {
             return Ok(None);
@@ -35,7 +82,9 @@ impl Engine {
             OwnerKind::Customer => Principal::Customer(CustomerId(key.owner_id)),
             OwnerKind::Operator => Principal::Operator(key.owner_id),
         };
-        Ok(Some(Credential { sk: key.sk, principal }))
+        let credential = Credential { sk: key.sk, principal };
+        self.credentials.put(ak, &credential, now);
+        Ok(Some(credential))
     }
 
     /// The caller's own account: what IAM answers the SDK when it looks up its domain id.
@@ -131,6 +180,7 @@ impl Engine {
             }
             self.audit(&mut *tx, caller, now, "RevokeAccessKey", target.clone()).await?;
             tx.commit().await?;
+            self.credentials.forget(ak);
             Ok(now)
         }
         .await;

@@ -102,11 +102,12 @@ pub struct Engine {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
+    credentials: Arc<access::CredentialCache>,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Engine {
-        Engine { store, clock, ids }
+        Engine { store, clock, ids, credentials: Arc::default() }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -34,7 +34,35 @@ impl SqliteStore {
 }
 
 pub(crate) struct SqliteTx {
-    tx: sqlx::Transaction<'static, Db>,
+    tx: Connection,
+}
+
+/// A write transaction, or a plain connection for reads: in WAL mode each read statement sees
+/// one committed state, and skipping `BEGIN`/`COMMIT` saves two round trips to SQLite's
+/// worker thread on every read operation.
+enum Connection {
+    Transaction(sqlx::Transaction<'static, Db>),
+    Autocommit(sqlx::pool::PoolConnection<Db>),
+}
+
+impl std::ops::Deref for Connection {
+    type Target = sqlx::SqliteConnection;
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Connection::Transaction(tx) => tx,
+            Connection::Autocommit(conn) => conn,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Connection {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            Connection::Transaction(tx) => tx,
+            Connection::Autocommit(conn) => conn,
+        }
+    }
 }
 
 #[async_trait]
@@ -43,12 +71,12 @@ impl Store for SqliteStore {
         // IMMEDIATE takes the database's write lock at BEGIN, so a transaction never reads a
         // balance that another writer is about to change.
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Box::new(SqliteTx { tx }))
+        Ok(Box::new(SqliteTx { tx: Connection::Transaction(tx) }))
     }
 
     async fn read(&self) -> Result<Box<dyn Tx>, StoreError> {
-        let tx = self.pool.begin().await?;
-        Ok(Box::new(SqliteTx { tx }))
+        let conn = self.pool.acquire().await?;
+        Ok(Box::new(SqliteTx { tx: Connection::Autocommit(conn) }))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -64,7 +92,9 @@ impl Store for SqliteStore {
 #[async_trait]
 impl Tx for SqliteTx {
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx.commit().await?;
+        if let Connection::Transaction(tx) = self.tx {
+            tx.commit().await?;
+        }
         Ok(())
     }
 }
