@@ -8,6 +8,7 @@ use partner_engine::{Caller, Engine, RandomIds, SystemClock, world};
 #[derive(Parser)]
 #[command(
     name = "partner-center",
+    flatten_help = true,
     version,
     about = "A self-hostable partner center, wire-compatible with Huawei Cloud's partner (BSS) APIs"
 )]
@@ -54,7 +55,7 @@ enum Command {
         demo: bool,
     },
     /// World files: a sandbox's starting state.
-    #[command(subcommand)]
+    #[command(subcommand, flatten_help = true)]
     World(WorldCommand),
 }
 
@@ -62,6 +63,7 @@ enum Command {
 enum WorldCommand {
     /// Apply a world file and exit.
     Apply {
+        /// The world file (.toml or .json).
         file: PathBuf,
         /// sqlite://PATH or postgres://...
         #[arg(long, default_value = DEFAULT_DATABASE)]

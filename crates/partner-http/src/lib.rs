@@ -75,8 +75,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn no_such_api() -> error::ApiError {
-    error::ApiError::no_such_api()
+async fn no_such_api(request_id: Option<axum::Extension<observe::RequestId>>) -> error::ApiError {
+    let err = error::ApiError::no_such_api();
+    match request_id {
+        Some(axum::Extension(id)) => err.with_request_id(&id.0),
+        None => err,
+    }
 }
 
 async fn health(axum::extract::State(app): axum::extract::State<AppState>) -> Response {

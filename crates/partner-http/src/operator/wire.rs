@@ -88,7 +88,7 @@ pub(crate) struct AccessKeyInfo {
     owner_type: &'static str,
     owner_id: String,
     created_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `null` while the key is live.
     revoked_at: Option<String>,
 }
 
