@@ -5,7 +5,7 @@ use partner_domain::{
     funds::{self, FundAccount, Owner},
 };
 
-use crate::{Caller, Engine, EngineError};
+use crate::{Caller, Engine, EngineError, Principal};
 
 /// A customer's accounts and what it owes (`ShowCustomerAccountBalances`).
 #[derive(Clone, Debug)]
@@ -22,10 +22,20 @@ impl Engine {
         caller: &Caller,
         indirect_partner_id: Option<&str>,
     ) -> Result<Vec<FundAccount>, EngineError> {
+        let Principal::Partner(caller_id) = &caller.principal else {
+            return Err(EngineError::OperationNotOpenToCaller);
+        };
         let mut tx = self.store.read().await?;
-        let partner = self.calling_partner(&mut *tx, caller).await?;
-        let acting = self.acting_partner(&mut *tx, partner, indirect_partner_id).await?;
-        Ok(tx.fund_accounts_of(&Owner::Partner(acting.id)).await?)
+        // Every kind of partner reads its own balances, so the common call needs no partner
+        // row: the authenticated key already names an existing partner.
+        let owner = match indirect_partner_id.filter(|id| !id.is_empty()) {
+            None => caller_id.clone(),
+            Some(_) => {
+                let partner = self.calling_partner(&mut *tx, caller).await?;
+                self.acting_partner(&mut *tx, partner, indirect_partner_id).await?.id
+            }
+        };
+        Ok(tx.fund_accounts_of(&Owner::Partner(owner)).await?)
     }
 
     /// `ShowCustomerAccountBalances`: the calling customer's own accounts.
