@@ -54,24 +54,37 @@ pub struct FundAccount {
 }
 
 /// Why money moved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TransferKind {
     /// The platform opened an account with this balance (world files, recharges).
     Opening,
     /// The platform granted a credit line.
     CreditGrant,
+    /// 拨款: a partner funds a customer, or a distributor funds its reseller.
+    Adjust,
+    /// 回收: a partner takes money back from a customer, or a distributor from its reseller.
+    Reclaim,
 }
 
 impl TransferKind {
+    pub const ALL: [TransferKind; 4] = [
+        TransferKind::Opening,
+        TransferKind::CreditGrant,
+        TransferKind::Adjust,
+        TransferKind::Reclaim,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             TransferKind::Opening => "opening",
             TransferKind::CreditGrant => "credit_grant",
+            TransferKind::Adjust => "adjust",
+            TransferKind::Reclaim => "reclaim",
         }
     }
 
     pub fn from_code(code: &str) -> Option<TransferKind> {
-        [TransferKind::Opening, TransferKind::CreditGrant].into_iter().find(|k| k.code() == code)
+        TransferKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -84,12 +97,88 @@ pub struct Transfer {
     pub amount: Money,
     pub kind: TransferKind,
     pub at: Timestamp,
+    /// For adjusts and reclaims: whose adjust records show it, and with whom.
+    pub parties: Option<AdjustParties>,
 }
 
+/// The partner an adjust or reclaim belongs to, and the customer or reseller on the other side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdjustParties {
+    pub partner: PartnerId,
+    pub counterparty: String,
+}
+
+/// One side of a transfer as its account sees it: a line of the account's income and expense.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerEntry {
+    /// Increases with every entry: the order money moved in.
+    pub entry_no: i64,
+    pub transfer_id: String,
+    pub account: AccountId,
+    /// Positive for income, negative for expense.
+    pub amount: Money,
+    pub balance_after: Money,
+    pub kind: TransferKind,
+    pub at: Timestamp,
+    /// The customer or reseller on the other side of an adjust or reclaim, with its name.
+    pub counterparty: Option<(String, String)>,
+}
+
+/// An adjust or reclaim as the partner's adjust records list it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdjustRecord {
+    pub transfer_id: String,
+    pub kind: TransferKind,
+    pub amount: Money,
+    pub at: Timestamp,
+    pub counterparty: String,
+    pub counterparty_name: String,
+}
+
+/// The filters of `ListPartnerAdjustRecords`; `None` is no filter. Time bounds are inclusive.
+#[derive(Clone, Debug, Default)]
+pub struct AdjustRecordFilter {
+    pub counterparty: Option<String>,
+    pub kind: Option<TransferKind>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub transfer_id: Option<String>,
+}
+
+/// Income or expense.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Income,
+    Expense,
+}
+
+/// The filters of the account change record lists; `None` is no filter.
+#[derive(Clone, Debug)]
+pub struct LedgerEntryFilter {
+    /// Entries of these kinds; an empty list matches nothing.
+    pub kinds: Option<Vec<TransferKind>>,
+    pub direction: Option<Direction>,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub transfer_id: Option<String>,
+}
+
+/// The rules of moving money, in the order the real system reports them: the amount, then
+/// the target, then the balance.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FundsError {
     #[error("the amount must be greater than 0")]
     AmountMustBePositive,
+    /// `CBC.99000035`: the customer is not one of the acting partner's sub-customers.
+    #[error("the customer {0} is not your sub-customer")]
+    NotYourCustomer(String),
+    /// `CBC.99000000`: a referral (顾问销售) customer pays the cloud itself; partners move no
+    /// money to or from it.
+    #[error("the customer {0} is a referral customer: no permission to move its funds")]
+    ReferralCustomerFundsAreNotYours(String),
+    /// `CBC.99005003`: the payer's available balance (cash minus designated funds) is short.
+    #[error("insufficient balance: {available} available, {requested} requested")]
+    InsufficientBalance { available: Money, requested: Money },
     #[error("the amount must not be negative")]
     AmountMustNotBeNegative,
     #[error("an account cannot transfer to itself")]
@@ -137,7 +226,15 @@ pub fn transfer(
     }
     debit.balance.checked_sub(amount).ok_or(FundsError::BalanceOverflow)?;
     credit.balance.checked_add(amount).ok_or(FundsError::BalanceOverflow)?;
-    Ok(Transfer { id, debit: debit.id.clone(), credit: credit.id.clone(), amount, kind, at })
+    Ok(Transfer {
+        id,
+        debit: debit.id.clone(),
+        credit: credit.id.clone(),
+        amount,
+        kind,
+        at,
+        parties: None,
+    })
 }
 
 /// Balances after applying `transfer` to its two accounts: what leaves one enters the other.
@@ -150,6 +247,54 @@ pub fn apply(transfer: &Transfer, account: &FundAccount) -> Result<Money, FundsE
         Some(account.balance)
     };
     balance.ok_or(FundsError::BalanceOverflow)
+}
+
+/// Money a payer may move out: its balance less designated (专款专用) funds, never negative.
+pub fn available(account: &FundAccount) -> Money {
+    account
+        .balance
+        .checked_sub(account.designated)
+        .filter(|m| !m.is_negative())
+        .unwrap_or(Money::ZERO)
+}
+
+/// A move of `amount` out of `payer` into `payee`, refused when the payer's available balance is
+/// short. Adjusts and reclaims alike: the payer is the partner for an adjust, the customer (or
+/// reseller) for a reclaim.
+pub fn move_funds(
+    payer: &FundAccount,
+    payee: &FundAccount,
+    amount: Money,
+    kind: TransferKind,
+    id: String,
+    at: Timestamp,
+) -> Result<Transfer, FundsError> {
+    if !amount.is_positive() {
+        return Err(FundsError::AmountMustBePositive);
+    }
+    let available = available(payer);
+    if amount > available {
+        return Err(FundsError::InsufficientBalance { available, requested: amount });
+    }
+    transfer(payer, payee, amount, kind, id, at)
+}
+
+/// A partner moves money only to and from its own customers in the reseller (代售) association.
+pub fn may_move_customer_funds(
+    acting: &crate::partners::PartnerId,
+    customer: Option<&crate::customers::Customer>,
+    customer_id: &str,
+) -> Result<(), FundsError> {
+    let association = customer
+        .and_then(|c| c.association.as_ref())
+        .filter(|a| &a.partner == acting)
+        .ok_or_else(|| FundsError::NotYourCustomer(customer_id.to_owned()))?;
+    match association.kind {
+        crate::customers::AssociationType::Reseller => Ok(()),
+        crate::customers::AssociationType::Referral => {
+            Err(FundsError::ReferralCustomerFundsAreNotYours(customer_id.to_owned()))
+        }
+    }
 }
 
 /// What a customer owes: the part of its cash balance below zero (`debt_amount`).

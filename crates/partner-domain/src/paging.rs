@@ -28,6 +28,10 @@ impl PageRules {
     pub const PARTNER_LISTS: PageRules =
         PageRules { offset_max: 40_000_000, limit_default: 10, limit_max: 100 };
 
+    /// The fund record lists: offset 0–2147483647, limit 1–100, default 10.
+    pub const FUND_RECORDS: PageRules =
+        PageRules { offset_max: 2_147_483_647, limit_default: 10, limit_max: 100 };
+
     pub fn page(self, offset: Option<i64>, limit: Option<i64>) -> Result<Page, PageError> {
         let offset = match offset {
             None => 0,
@@ -48,6 +52,14 @@ impl PageRules {
 }
 
 impl Page {
+    pub fn offset(self) -> u64 {
+        self.offset
+    }
+
+    pub fn limit(self) -> u64 {
+        self.limit
+    }
+
     /// The rows of this page out of all matching rows, with the total count.
     pub fn cut<T>(self, rows: Vec<T>) -> Paged<T> {
         let total = rows.len() as u64;

@@ -76,6 +76,11 @@ pub fn may_list_indirect_partners(caller: &Partner) -> Result<(), PartnerError> 
     }
 }
 
+/// Only a distributor funds and reclaims money from tier-2 resellers.
+pub fn may_fund_indirect_partners(caller: &Partner) -> Result<(), PartnerError> {
+    may_list_indirect_partners(caller)
+}
+
 /// The sub-customer operations are documented for solution providers and distributors only; a
 /// reseller works in the console and its distributor calls the API for it.
 pub fn may_manage_sub_customers(caller: &Partner) -> Result<(), PartnerError> {

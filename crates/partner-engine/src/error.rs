@@ -36,6 +36,9 @@ pub enum EngineError {
     UnknownAccessKey(String),
     #[error("{0}")]
     WorldInvalid(String),
+    /// An idempotency key came back with another operation or other content.
+    #[error("the idempotency key {0:?} was used for a different request")]
+    IdempotencyKeyReused(String),
     /// Storage failed; logged where it is handled, never shown to a client.
     #[error("storage failed: {0}")]
     Store(StoreError),
@@ -53,7 +56,14 @@ impl EngineError {
             EngineError::Partner(PartnerError::NotYourIndirectPartner(_)) => {
                 "NotYourIndirectPartner"
             }
+            EngineError::Funds(FundsError::AmountMustBePositive) => "AmountMustBePositive",
+            EngineError::Funds(FundsError::NotYourCustomer(_)) => "NotYourCustomer",
+            EngineError::Funds(FundsError::ReferralCustomerFundsAreNotYours(_)) => {
+                "ReferralCustomerFundsAreNotYours"
+            }
+            EngineError::Funds(FundsError::InsufficientBalance { .. }) => "InsufficientBalance",
             EngineError::Funds(_) => "FundsRule",
+            EngineError::IdempotencyKeyReused(_) => "IdempotencyKeyReused",
             EngineError::Money(_) => "InvalidAmount",
             EngineError::Page(_) => "InvalidPage",
             EngineError::Clock(ClockError::ClockNotManual) => "ClockNotManual",

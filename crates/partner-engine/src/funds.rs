@@ -1,9 +1,18 @@
-//! Fund operations: balances of partners and customers.
+//! Fund operations: balances, moving money between partners and customers, and the records of
+//! both.
 
 use partner_domain::{
-    Money,
-    funds::{self, FundAccount, Owner},
+    Money, Timestamp,
+    customers::CustomerId,
+    funds::{
+        self, AccountId, AccountKind, AdjustParties, AdjustRecord, AdjustRecordFilter, Direction,
+        FundAccount, LedgerEntry, LedgerEntryFilter, Owner, TransferKind,
+    },
+    paging::{PageRules, Paged},
+    partners::{self, Partner, PartnerError},
 };
+use partner_store::{IdempotentResult, Tx};
+use rust_decimal::Decimal;
 
 use crate::{Caller, Engine, EngineError, Principal};
 
@@ -12,6 +21,157 @@ use crate::{Caller, Engine, EngineError, Principal};
 pub struct CustomerBalances {
     pub accounts: Vec<FundAccount>,
     pub debt: Money,
+}
+
+/// One customer's cash position in `ListCustomersBalancesDetail`.
+#[derive(Clone, Debug)]
+pub struct CustomerBalance {
+    pub customer: CustomerId,
+    pub amount: Money,
+    pub debt: Money,
+}
+
+/// A customer's account changes, with the customer's account name the records repeat.
+#[derive(Clone, Debug)]
+pub struct CustomerAccountChanges {
+    pub account_name: String,
+    pub entries: Paged<LedgerEntry>,
+}
+
+/// A movement of money one of the four fund operations asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum FundMove {
+    /// `UpdateCustomerAccountAmount`: the acting partner funds its customer.
+    AdjustCustomer { customer_id: String, amount: Money, indirect_partner_id: Option<String> },
+    /// `ReclaimToPartnerAccount`: the acting partner takes money back from its customer.
+    ReclaimCustomer { customer_id: String, amount: Money, indirect_partner_id: Option<String> },
+    /// `UpdateIndirectPartnerAccount`: a distributor funds its reseller.
+    AdjustReseller { indirect_partner_id: String, amount: Money },
+    /// `ReclaimIndirectPartnerAccount`: a distributor takes money back from its reseller.
+    ReclaimReseller { indirect_partner_id: String, amount: Money },
+}
+
+impl FundMove {
+    pub(crate) fn operation(&self) -> &'static str {
+        match self {
+            FundMove::AdjustCustomer { .. } => "UpdateCustomerAccountAmount",
+            FundMove::ReclaimCustomer { .. } => "ReclaimToPartnerAccount",
+            FundMove::AdjustReseller { .. } => "UpdateIndirectPartnerAccount",
+            FundMove::ReclaimReseller { .. } => "ReclaimIndirectPartnerAccount",
+        }
+    }
+
+    pub(crate) fn target(&self) -> String {
+        match self {
+            FundMove::AdjustCustomer { customer_id, .. }
+            | FundMove::ReclaimCustomer { customer_id, .. } => format!("customer:{customer_id}"),
+            FundMove::AdjustReseller { indirect_partner_id, .. }
+            | FundMove::ReclaimReseller { indirect_partner_id, .. } => {
+                format!("partner:{indirect_partner_id}")
+            }
+        }
+    }
+
+    fn kind(&self) -> TransferKind {
+        match self {
+            FundMove::AdjustCustomer { .. } | FundMove::AdjustReseller { .. } => {
+                TransferKind::Adjust
+            }
+            FundMove::ReclaimCustomer { .. } | FundMove::ReclaimReseller { .. } => {
+                TransferKind::Reclaim
+            }
+        }
+    }
+
+    /// What a retry with the same idempotency key must repeat exactly.
+    fn fingerprint(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
+/// An amount a partner moves: more than 0, at most two decimals ("取值大于0且精确到小数点后2位").
+fn amount_to_move(amount: Decimal) -> Result<Money, EngineError> {
+    let money = Money::from_decimal(amount, 2)?;
+    if !money.is_positive() {
+        return Err(funds::FundsError::AmountMustBePositive.into());
+    }
+    Ok(money)
+}
+
+fn required(field: &'static str, value: String) -> Result<String, EngineError> {
+    if value.is_empty() {
+        return Err(EngineError::InvalidParameter { field, reason: "is required".into() });
+    }
+    Ok(value)
+}
+
+/// `ListPartnerAdjustRecords` as the request gives it.
+#[derive(Clone, Debug, Default)]
+pub struct AdjustRecordQuery {
+    pub filter: AdjustRecordFilter,
+    /// `SOURCE_OPERATION_BEUNBIND` was asked for: reclaims on unbinding, which no operation
+    /// makes yet.
+    pub unbind_only: bool,
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+    pub indirect_partner_id: Option<String>,
+}
+
+/// The account change record lists as the request gives them. Dates are calendar days in
+/// UTC+8, as the API counts them.
+#[derive(Clone, Debug)]
+pub struct AccountChangeQuery {
+    pub account: AccountKind,
+    /// `None` for every kind; an empty list matches nothing.
+    pub kinds: Option<Vec<TransferKind>>,
+    pub direction: Option<Direction>,
+    pub trade_id: Option<String>,
+    pub begin: Option<time::Date>,
+    pub end: Option<time::Date>,
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+    pub indirect_partner_id: Option<String>,
+}
+
+/// UTC+8, the time zone the change record dates are in.
+const UTC_PLUS_8: time::UtcOffset = match time::UtcOffset::from_hms(8, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => time::UtcOffset::UTC,
+};
+
+/// The instants a date range covers: the default is the last year up to today, and a range
+/// may not be reversed or span more than a year.
+fn change_window(
+    begin: Option<time::Date>,
+    end: Option<time::Date>,
+    now: Timestamp,
+) -> Result<(Timestamp, Timestamp), EngineError> {
+    let invalid = |reason: &str| EngineError::InvalidParameter {
+        field: "trade_time_begin",
+        reason: reason.to_owned(),
+    };
+    let today = time::OffsetDateTime::from_unix_timestamp(now.millis().div_euclid(1000))
+        .map_err(|_| invalid("the clock is out of range"))?
+        .to_offset(UTC_PLUS_8)
+        .date();
+    let year_before = |d: time::Date| {
+        d.replace_year(d.year() - 1)
+            .or_else(|_| d.replace_day(28).and_then(|d| d.replace_year(d.year() - 1)))
+    };
+    let end = end.unwrap_or(today);
+    let begin = match begin {
+        Some(begin) => begin,
+        None => year_before(end).map_err(|_| invalid("out of range"))?,
+    };
+    if begin > end {
+        return Err(invalid("the begin date is after the end date"));
+    }
+    if begin < year_before(end).map_err(|_| invalid("out of range"))? {
+        return Err(invalid("the range spans more than one year"));
+    }
+    let start_of = |d: time::Date| d.midnight().assume_offset(UTC_PLUS_8).unix_timestamp() * 1000;
+    let to = end.next_day().map(start_of).ok_or_else(|| invalid("out of range"))? - 1;
+    Ok((Timestamp::from_millis(start_of(begin)), Timestamp::from_millis(to)))
 }
 
 impl Engine {
@@ -48,5 +208,301 @@ impl Engine {
         let accounts = tx.fund_accounts_of(&Owner::Customer(customer.id)).await?;
         let debt = funds::debt(&accounts);
         Ok(CustomerBalances { accounts, debt })
+    }
+
+    /// `ListCustomersBalancesDetail`: the cash of the acting partner's reseller-association
+    /// customers among `customer_ids`; anyone else is silently left out.
+    pub async fn list_customers_balances_detail(
+        &self,
+        caller: &Caller,
+        customer_ids: Vec<String>,
+        indirect_partner_id: Option<&str>,
+    ) -> Result<Vec<CustomerBalance>, EngineError> {
+        if customer_ids.is_empty() || customer_ids.len() > 100 {
+            return Err(EngineError::InvalidParameter {
+                field: "customer_infos",
+                reason: "must hold 1 to 100 customers".into(),
+            });
+        }
+        let mut tx = self.store.read().await?;
+        let partner = self.calling_partner(&mut *tx, caller).await?;
+        partners::may_manage_sub_customers(&partner)?;
+        let acting = self.acting_partner(&mut *tx, partner, indirect_partner_id).await?;
+        let mut seen = std::collections::HashSet::new();
+        let mut balances = Vec::new();
+        for id in customer_ids.into_iter().filter(|id| seen.insert(id.clone())) {
+            let customer = tx.customer(&id).await?;
+            if funds::may_move_customer_funds(&acting.id, customer.as_ref(), &id).is_err() {
+                continue;
+            }
+            let owner = Owner::Customer(CustomerId(id.clone()));
+            let accounts: Vec<FundAccount> = tx.fund_accounts_of(&owner).await?;
+            let amount = accounts
+                .iter()
+                .filter(|a| a.kind == AccountKind::Cash)
+                .map(|a| a.balance)
+                .fold(Money::ZERO, |sum, b| sum.checked_add(b).unwrap_or(sum));
+            balances.push(CustomerBalance {
+                customer: CustomerId(id),
+                amount,
+                debt: funds::debt(&accounts),
+            });
+        }
+        Ok(balances)
+    }
+
+    /// `UpdateCustomerAccountAmount`: the caller (or, for a distributor passing
+    /// `indirect_partner_id`, its reseller) funds a reseller-association customer. Returns the
+    /// transfer id.
+    pub async fn update_customer_account_amount(
+        &self,
+        caller: &Caller,
+        customer_id: String,
+        amount: Decimal,
+        indirect_partner_id: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> Result<String, EngineError> {
+        let request = FundMove::AdjustCustomer {
+            customer_id: required("customer_id", customer_id)?,
+            amount: amount_to_move(amount)?,
+            indirect_partner_id,
+        };
+        self.commit_move(caller, request, idempotency_key).await
+    }
+
+    /// `ReclaimToPartnerAccount`: the reverse of `UpdateCustomerAccountAmount`.
+    pub async fn reclaim_to_partner_account(
+        &self,
+        caller: &Caller,
+        customer_id: String,
+        amount: Decimal,
+        indirect_partner_id: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> Result<String, EngineError> {
+        let request = FundMove::ReclaimCustomer {
+            customer_id: required("customer_id", customer_id)?,
+            amount: amount_to_move(amount)?,
+            indirect_partner_id,
+        };
+        self.commit_move(caller, request, idempotency_key).await
+    }
+
+    /// `UpdateIndirectPartnerAccount`: a distributor funds one of its resellers.
+    pub async fn update_indirect_partner_account(
+        &self,
+        caller: &Caller,
+        indirect_partner_id: String,
+        amount: Decimal,
+        idempotency_key: Option<String>,
+    ) -> Result<String, EngineError> {
+        let request = FundMove::AdjustReseller {
+            indirect_partner_id: required("indirect_partner_id", indirect_partner_id)?,
+            amount: amount_to_move(amount)?,
+        };
+        self.commit_move(caller, request, idempotency_key).await
+    }
+
+    /// `ReclaimIndirectPartnerAccount`: a distributor takes money back from its reseller.
+    pub async fn reclaim_indirect_partner_account(
+        &self,
+        caller: &Caller,
+        indirect_partner_id: String,
+        amount: Decimal,
+        idempotency_key: Option<String>,
+    ) -> Result<String, EngineError> {
+        let request = FundMove::ReclaimReseller {
+            indirect_partner_id: required("indirect_partner_id", indirect_partner_id)?,
+            amount: amount_to_move(amount)?,
+        };
+        self.commit_move(caller, request, idempotency_key).await
+    }
+
+    /// Authorizes, decides and persists one money movement inside the committer's transaction.
+    pub(crate) async fn execute_move(
+        &self,
+        tx: &mut dyn Tx,
+        caller: &Caller,
+        request: &FundMove,
+        idempotency_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<String, EngineError> {
+        let caller_label = caller.label();
+        if let Some(key) = idempotency_key
+            && let Some(done) = tx.idempotent_result(&caller_label, key).await?
+        {
+            if done.operation != request.operation() || done.fingerprint != request.fingerprint() {
+                return Err(EngineError::IdempotencyKeyReused(key.to_owned()));
+            }
+            return Ok(done.result);
+        }
+        let partner = self.calling_partner(tx, caller).await?;
+        // Accounts are locked top of the hierarchy first (distributor, reseller, customer), so
+        // two movements in opposite directions never wait on each other.
+        let (upper, lower, parties) = match request {
+            FundMove::AdjustCustomer { customer_id, indirect_partner_id, .. }
+            | FundMove::ReclaimCustomer { customer_id, indirect_partner_id, .. } => {
+                partners::may_manage_sub_customers(&partner)?;
+                let acting =
+                    self.acting_partner(tx, partner, indirect_partner_id.as_deref()).await?;
+                let customer = tx.customer(customer_id).await?;
+                funds::may_move_customer_funds(&acting.id, customer.as_ref(), customer_id)?;
+                let upper = self.cash_account(tx, Owner::Partner(acting.id.clone())).await?;
+                let lower =
+                    self.cash_account(tx, Owner::Customer(CustomerId(customer_id.clone()))).await?;
+                (
+                    upper,
+                    lower,
+                    AdjustParties { partner: acting.id, counterparty: customer_id.clone() },
+                )
+            }
+            FundMove::AdjustReseller { indirect_partner_id, .. }
+            | FundMove::ReclaimReseller { indirect_partner_id, .. } => {
+                partners::may_fund_indirect_partners(&partner)?;
+                let reseller = own_reseller(tx, &partner, indirect_partner_id).await?;
+                let upper = self.cash_account(tx, Owner::Partner(partner.id.clone())).await?;
+                let lower = self.cash_account(tx, Owner::Partner(reseller.id.clone())).await?;
+                (upper, lower, AdjustParties { partner: partner.id, counterparty: reseller.id.0 })
+            }
+        };
+        let (payer, payee) = match request.kind() {
+            TransferKind::Reclaim => (&lower, &upper),
+            _ => (&upper, &lower),
+        };
+        let amount = match request {
+            FundMove::AdjustCustomer { amount, .. }
+            | FundMove::ReclaimCustomer { amount, .. }
+            | FundMove::AdjustReseller { amount, .. }
+            | FundMove::ReclaimReseller { amount, .. } => *amount,
+        };
+        let id = self.transfer_id(request.kind(), now);
+        let mut transfer = funds::move_funds(payer, payee, amount, request.kind(), id, now)?;
+        transfer.parties = Some(parties);
+        tx.post_transfer(&transfer).await?;
+        self.audit(tx, caller, now, request.operation(), request.target()).await?;
+        if let Some(key) = idempotency_key {
+            let result = IdempotentResult {
+                operation: request.operation().to_owned(),
+                fingerprint: request.fingerprint(),
+                result: transfer.id.clone(),
+            };
+            tx.insert_idempotent_result(&caller_label, key, &result, now).await?;
+        }
+        Ok(transfer.id)
+    }
+
+    /// Transaction ids as the real API shapes them: `AD` for adjusts, `RE` for reclaims, then
+    /// the time and a unique tail.
+    fn transfer_id(&self, kind: TransferKind, now: Timestamp) -> String {
+        let prefix = if kind == TransferKind::Reclaim { "RE" } else { "AD" };
+        let format = time::macros::format_description!("[year][month][day][hour][minute][second]");
+        let stamp = time::OffsetDateTime::from_unix_timestamp(now.millis().div_euclid(1000))
+            .ok()
+            .and_then(|t| t.format(format).ok())
+            .unwrap_or_default();
+        let tail: String = self.ids.next_id().chars().take(12).collect();
+        format!("{prefix}{stamp}{tail}")
+    }
+
+    /// The owner's cash account, locked; opened empty if the owner has none yet.
+    async fn cash_account(
+        &self,
+        tx: &mut dyn Tx,
+        owner: Owner,
+    ) -> Result<FundAccount, EngineError> {
+        if let Some(account) = tx.fund_account_for_update(&owner, AccountKind::Cash).await? {
+            return Ok(account);
+        }
+        let account = FundAccount {
+            id: AccountId(self.ids.next_id()),
+            owner: owner.clone(),
+            kind: AccountKind::Cash,
+            balance: Money::ZERO,
+            designated: Money::ZERO,
+            credit_limit: Money::ZERO,
+        };
+        tx.insert_fund_account(&account).await?;
+        tx.fund_account_for_update(&owner, AccountKind::Cash)
+            .await?
+            .ok_or_else(|| EngineError::Store(partner_store::StoreError::Busy))
+    }
+
+    /// `ListPartnerAdjustRecords`: the acting partner's adjusts and reclaims, newest first.
+    pub async fn list_partner_adjust_records(
+        &self,
+        caller: &Caller,
+        query: AdjustRecordQuery,
+    ) -> Result<Paged<AdjustRecord>, EngineError> {
+        let mut tx = self.store.read().await?;
+        let partner = self.calling_partner(&mut *tx, caller).await?;
+        partners::may_manage_sub_customers(&partner)?;
+        let page = PageRules::FUND_RECORDS.page(query.offset, query.limit)?;
+        let acting =
+            self.acting_partner(&mut *tx, partner, query.indirect_partner_id.as_deref()).await?;
+        if query.unbind_only {
+            return Ok(Paged { total: 0, rows: Vec::new() });
+        }
+        Ok(tx.adjust_records(&acting.id, &query.filter, page).await?)
+    }
+
+    /// `ListPartnerAccountChangeRecords`: income and expense of the acting partner's account.
+    pub async fn list_partner_account_change_records(
+        &self,
+        caller: &Caller,
+        query: AccountChangeQuery,
+    ) -> Result<Paged<LedgerEntry>, EngineError> {
+        let mut tx = self.store.read().await?;
+        let partner = self.calling_partner(&mut *tx, caller).await?;
+        let acting =
+            self.acting_partner(&mut *tx, partner, query.indirect_partner_id.as_deref()).await?;
+        let now = self.now(&mut *tx).await?;
+        self.account_changes(&mut *tx, Owner::Partner(acting.id), query, now).await
+    }
+
+    /// `ListCustomerAccountChangeRecords`: income and expense of the calling customer.
+    pub async fn list_customer_account_change_records(
+        &self,
+        caller: &Caller,
+        query: AccountChangeQuery,
+    ) -> Result<CustomerAccountChanges, EngineError> {
+        let mut tx = self.store.read().await?;
+        let customer = self.calling_customer(&mut *tx, caller).await?;
+        let now = self.now(&mut *tx).await?;
+        let entries =
+            self.account_changes(&mut *tx, Owner::Customer(customer.id), query, now).await?;
+        Ok(CustomerAccountChanges { account_name: customer.account_name, entries })
+    }
+
+    async fn account_changes(
+        &self,
+        tx: &mut dyn Tx,
+        owner: Owner,
+        query: AccountChangeQuery,
+        now: Timestamp,
+    ) -> Result<Paged<LedgerEntry>, EngineError> {
+        let page = PageRules::FUND_RECORDS.page(query.offset, query.limit)?;
+        let (from, to) = change_window(query.begin, query.end, now)?;
+        let Some(account) = tx.fund_account(&owner, query.account).await? else {
+            return Ok(Paged { total: 0, rows: Vec::new() });
+        };
+        let filter = LedgerEntryFilter {
+            kinds: query.kinds,
+            direction: query.direction,
+            from,
+            to,
+            transfer_id: query.trade_id,
+        };
+        Ok(tx.ledger_entries(&account.id, &filter, page).await?)
+    }
+}
+
+/// The distributor's own reseller named `id`, or the hierarchy's refusal.
+async fn own_reseller(
+    tx: &mut dyn Tx,
+    distributor: &Partner,
+    id: &str,
+) -> Result<Partner, EngineError> {
+    match tx.partner(id).await? {
+        Some(reseller) if partners::is_own_reseller(distributor, &reseller) => Ok(reseller),
+        _ => Err(PartnerError::NotYourIndirectPartner(id.to_owned()).into()),
     }
 }

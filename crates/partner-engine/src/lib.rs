@@ -19,6 +19,7 @@ use partner_store::{Store, StoreError, Tx};
 
 pub mod access;
 pub mod clock;
+mod committer;
 pub mod customers;
 mod error;
 pub mod funds;
@@ -79,6 +80,12 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Who the caller is, as one string: `partner:acme`.
+    pub fn label(&self) -> String {
+        let actor = self.actor();
+        format!("{}:{}", actor.kind(), actor.id())
+    }
+
     pub fn system() -> Caller {
         Caller {
             principal: Principal::System,
@@ -103,11 +110,12 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
     credentials: Arc<access::CredentialCache>,
+    committer: Arc<committer::Committer>,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Engine {
-        Engine { store, clock, ids, credentials: Arc::default() }
+        Engine { store, clock, ids, credentials: Arc::default(), committer: Arc::default() }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -163,6 +171,19 @@ impl Engine {
         operation: &str,
         target: String,
     ) -> Result<(), EngineError> {
+        self.audit_in(tx, caller, at, operation, target, "success").await
+    }
+
+    /// Records an operation's event, with its result, inside `tx`.
+    async fn audit_in(
+        &self,
+        tx: &mut dyn Tx,
+        caller: &Caller,
+        at: Timestamp,
+        operation: &str,
+        target: String,
+        result: &str,
+    ) -> Result<(), EngineError> {
         let event = AuditEvent {
             id: self.ids.next_id(),
             at,
@@ -171,7 +192,7 @@ impl Engine {
             request_id: caller.request_id.clone(),
             operation: operation.to_owned(),
             target,
-            result: "success".to_owned(),
+            result: result.to_owned(),
         };
         tx.insert_audit_event(&event).await?;
         Ok(())

@@ -6,7 +6,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use partner_domain::{partners::PartnerError, time::ClockError};
+use partner_domain::{funds::FundsError, partners::PartnerError, time::ClockError};
 use partner_engine::EngineError;
 use serde::Serialize;
 
@@ -82,6 +82,13 @@ pub fn status_and_code(err: &EngineError) -> (StatusCode, &'static str) {
         EngineError::Partner(PartnerError::NotYourIndirectPartner(_)) => {
             (S::BAD_REQUEST, "CBC.99000037")
         }
+        EngineError::Funds(FundsError::NotYourCustomer(_)) => (S::BAD_REQUEST, "CBC.99000035"),
+        EngineError::Funds(FundsError::ReferralCustomerFundsAreNotYours(_)) => {
+            (S::BAD_REQUEST, "CBC.99000000")
+        }
+        EngineError::Funds(FundsError::InsufficientBalance { .. }) => {
+            (S::BAD_REQUEST, "CBC.99005003")
+        }
         EngineError::InvalidParameter { .. }
         | EngineError::Page(_)
         | EngineError::Money(_)
@@ -97,6 +104,7 @@ pub fn status_and_code(err: &EngineError) -> (StatusCode, &'static str) {
         EngineError::UnknownOwner { .. } => (S::BAD_REQUEST, "PC.UnknownOwner"),
         EngineError::UnknownAccessKey(_) => (S::NOT_FOUND, "PC.UnknownAccessKey"),
         EngineError::WorldInvalid(_) => (S::BAD_REQUEST, "PC.WorldInvalid"),
+        EngineError::IdempotencyKeyReused(_) => (S::CONFLICT, "PC.IdempotencyKeyReused"),
         EngineError::Store(_) => (S::INTERNAL_SERVER_ERROR, "CBC.0999"),
     }
 }

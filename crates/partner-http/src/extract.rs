@@ -58,3 +58,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
         })
     }
 }
+
+/// Our idempotency extension: `X-Idempotency-Key`, 1 to 128 characters, optional. A retry with
+/// the same key gets the first answer instead of moving money twice.
+pub(crate) struct IdempotencyKey(pub(crate) Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get("x-idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let key = value
+            .to_str()
+            .ok()
+            .filter(|k| (1..=128).contains(&k.len()) && k.chars().all(|c| c.is_ascii_graphic()));
+        key.map(|k| IdempotencyKey(Some(k.to_owned()))).ok_or_else(|| {
+            ApiError::parameter("invalid X-Idempotency-Key: 1 to 128 printable characters")
+        })
+    }
+}

@@ -12,10 +12,18 @@ use crate::{customers, funds, operator, partners};
             Partner API calls are signed with SDK-HMAC-SHA256 AK/SK; errors are {\"error_code\", \"error_msg\"}."
     ),
     paths(
+        funds::list_customer_account_change_records,
+        funds::list_customers_balances_detail,
         partners::list_indirect_partners,
+        funds::list_partner_account_change_records,
+        funds::list_partner_adjust_records,
         funds::list_partner_balances,
         customers::list_sub_customers,
+        funds::reclaim_indirect_partner_account,
+        funds::reclaim_to_partner_account,
         funds::show_customer_account_balances,
+        funds::update_customer_account_amount,
+        funds::update_indirect_partner_account,
         operator::list_auth_domains,
         operator::apply_world,
         operator::show_clock,

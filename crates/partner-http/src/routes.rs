@@ -34,6 +34,15 @@ const fn operator_op(name: &'static str, method: &'static str, path: &'static st
 pub(crate) fn operations() -> Vec<(Operation, MethodRouter<AppState>)> {
     vec![
         (
+            op(
+                "ListCustomerAccountChangeRecords",
+                "GET",
+                "/v2/accounts/customer-accounts/account-change-records",
+                10,
+            ),
+            get(funds::list_customer_account_change_records),
+        ),
+        (
             op("ListIndirectPartners", "POST", "/v2/partners/indirect-partners/query", 10),
             post(partners::list_indirect_partners),
         ),
@@ -42,12 +51,70 @@ pub(crate) fn operations() -> Vec<(Operation, MethodRouter<AppState>)> {
             get(funds::list_partner_balances),
         ),
         (
+            op(
+                "ListCustomersBalancesDetail",
+                "POST",
+                "/v2/accounts/customer-accounts/balances/batch-query",
+                10,
+            ),
+            post(funds::list_customers_balances_detail),
+        ),
+        (
+            op(
+                "ListPartnerAccountChangeRecords",
+                "GET",
+                "/v2/accounts/partner-accounts/account-change-records",
+                10,
+            ),
+            get(funds::list_partner_account_change_records),
+        ),
+        (
+            op(
+                "ListPartnerAdjustRecords",
+                "GET",
+                "/v3/accounts/partner-accounts/adjust-records",
+                10,
+            ),
+            get(funds::list_partner_adjust_records),
+        ),
+        (
             op("ListSubCustomers", "POST", "/v2/partners/sub-customers/query", 10),
             post(customers::list_sub_customers),
         ),
         (
+            op(
+                "ReclaimIndirectPartnerAccount",
+                "POST",
+                "/v2/accounts/partner-accounts/indirect-partner-reclaim",
+                10,
+            ),
+            post(funds::reclaim_indirect_partner_account),
+        ),
+        (
+            op("ReclaimToPartnerAccount", "POST", "/v2/accounts/partner-accounts/reclaim", 10),
+            post(funds::reclaim_to_partner_account),
+        ),
+        (
             op("ShowCustomerAccountBalances", "GET", "/v2/accounts/customer-accounts/balances", 10),
             get(funds::show_customer_account_balances),
+        ),
+        (
+            op(
+                "UpdateCustomerAccountAmount",
+                "POST",
+                "/v2/accounts/partner-accounts/adjust-amount",
+                10,
+            ),
+            post(funds::update_customer_account_amount),
+        ),
+        (
+            op(
+                "UpdateIndirectPartnerAccount",
+                "POST",
+                "/v2/accounts/partner-accounts/indirect-partner-adjust",
+                10,
+            ),
+            post(funds::update_indirect_partner_account),
         ),
         (
             op("KeystoneListAuthDomains", "GET", "/v3/auth/domains", 10),

@@ -70,3 +70,54 @@ impl utoipa::PartialSchema for Amount {
 }
 
 impl utoipa::ToSchema for Amount {}
+
+/// A decimal amount in a request, read exactly from a JSON number (`10.00`) or a numeric string
+/// (`"1.11"`, which the API reference's examples also send); never through a float.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct WireDecimal(pub(crate) Decimal);
+
+impl<'de> serde::Deserialize<'de> for WireDecimal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let text = match serde_json::Value::deserialize(deserializer)? {
+            // With `arbitrary_precision`, a number keeps the exact text it was sent as.
+            serde_json::Value::Number(number) => number.to_string(),
+            serde_json::Value::String(text) => text,
+            other => {
+                return Err(D::Error::custom(format!("expected a decimal amount, got {other}")));
+            }
+        };
+        let text = text.trim();
+        text.parse::<Decimal>()
+            .or_else(|_| Decimal::from_scientific(text))
+            .map(WireDecimal)
+            .map_err(|_| D::Error::custom(format!("{text:?} is not a decimal amount")))
+    }
+}
+
+impl utoipa::PartialSchema for WireDecimal {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Number)
+            .description(Some("A decimal amount in yuan: more than 0, at most two decimals."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for WireDecimal {}
+
+/// An amount as the record lists show it: a string with two decimals (`"10.00"`).
+pub(crate) fn amount_text(money: Money) -> String {
+    money.to_decimal_2dp().to_string()
+}
+
+/// Parses a calendar date `YYYY-MM-DD`.
+pub(crate) fn parse_date(field: &str, text: Option<&str>) -> Result<Option<time::Date>, ApiError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match text.filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => time::Date::parse(t, format).map(Some).map_err(|_| {
+            ApiError::parameter(format!("invalid parameter {field}: {t:?} is not YYYY-MM-DD"))
+        }),
+    }
+}

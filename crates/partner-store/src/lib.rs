@@ -13,7 +13,11 @@ use partner_domain::{
     catalog::{Discount, Price},
     coupons::CouponQuota,
     customers::{Customer, CustomerId},
-    funds::{AccountKind, FundAccount, Owner, Transfer},
+    funds::{
+        AccountId, AccountKind, AdjustRecord, AdjustRecordFilter, FundAccount, LedgerEntry,
+        LedgerEntryFilter, Owner, Transfer,
+    },
+    paging::{Page, Paged},
     partners::{Partner, PartnerId},
     time::ClockSetting,
 };
@@ -86,6 +90,16 @@ pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
 }
 
 /// One transaction: the rows of every business domain, then commit. Dropping it rolls back.
+/// The stored answer to an operation sent with an idempotency key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdempotentResult {
+    pub operation: String,
+    /// What identifies the request's content: a retry must send the same.
+    pub fingerprint: String,
+    /// The operation's result, e.g. a transfer id.
+    pub result: String,
+}
+
 #[async_trait]
 pub trait Tx:
     PartnerRows
@@ -96,9 +110,15 @@ pub trait Tx:
     + AccessRows
     + ClockRows
     + AuditRows
+    + IdempotencyRows
     + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+    /// Marks a point that [`Tx::rollback_to_savepoint`] returns to: one operation of a group
+    /// committed together can fail alone.
+    async fn savepoint(&mut self) -> Result<(), StoreError>;
+    async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError>;
+    async fn release_savepoint(&mut self) -> Result<(), StoreError>;
 }
 
 #[async_trait]
@@ -126,12 +146,51 @@ pub trait FundRows {
         kind: AccountKind,
     ) -> Result<Option<FundAccount>, StoreError>;
     async fn fund_accounts_of(&mut self, owner: &Owner) -> Result<Vec<FundAccount>, StoreError>;
+    /// The account, locked against other writers until this transaction ends (PostgreSQL
+    /// `FOR UPDATE`; a SQLite write transaction holds the database already).
+    async fn fund_account_for_update(
+        &mut self,
+        owner: &Owner,
+        kind: AccountKind,
+    ) -> Result<Option<FundAccount>, StoreError>;
     async fn insert_fund_account(&mut self, account: &FundAccount) -> Result<bool, StoreError>;
-    /// Records a transfer and moves both balances by its amount, in this transaction. This is
-    /// the only way a balance changes.
+    /// Records a transfer and its two ledger entries and moves both balances by its amount, in
+    /// this transaction. This is the only way a balance changes.
     async fn post_transfer(&mut self, transfer: &Transfer) -> Result<(), StoreError>;
     /// The sum of every account's balance: zero while money is conserved.
     async fn balance_sum(&mut self) -> Result<Money, StoreError>;
+    /// Accounts whose balance is not the sum of their ledger entries: none, ever.
+    async fn accounts_off_their_ledger(&mut self) -> Result<Vec<AccountId>, StoreError>;
+    /// A partner's adjusts and reclaims, newest first.
+    async fn adjust_records(
+        &mut self,
+        partner: &PartnerId,
+        filter: &AdjustRecordFilter,
+        page: Page,
+    ) -> Result<Paged<AdjustRecord>, StoreError>;
+    /// An account's ledger entries, newest first.
+    async fn ledger_entries(
+        &mut self,
+        account: &AccountId,
+        filter: &LedgerEntryFilter,
+        page: Page,
+    ) -> Result<Paged<LedgerEntry>, StoreError>;
+}
+
+#[async_trait]
+pub trait IdempotencyRows {
+    async fn idempotent_result(
+        &mut self,
+        caller: &str,
+        key: &str,
+    ) -> Result<Option<IdempotentResult>, StoreError>;
+    async fn insert_idempotent_result(
+        &mut self,
+        caller: &str,
+        key: &str,
+        result: &IdempotentResult,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
 }
 
 #[async_trait]

@@ -5,6 +5,9 @@ use sqlx::postgres::PgPoolOptions;
 
 use crate::{Store, StoreError, Tx};
 
+/// What a locking read appends to its query.
+const LOCK_ROWS: &str = " FOR UPDATE";
+
 type Db = sqlx::Postgres;
 
 pub struct PostgresStore {
@@ -53,6 +56,18 @@ impl Tx for PostgresTx {
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.tx.commit().await?;
         Ok(())
+    }
+
+    async fn savepoint(&mut self) -> Result<(), StoreError> {
+        self.execute("SAVEPOINT op").await
+    }
+
+    async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
+        self.execute("ROLLBACK TO SAVEPOINT op").await
+    }
+
+    async fn release_savepoint(&mut self) -> Result<(), StoreError> {
+        self.execute("RELEASE SAVEPOINT op").await
     }
 }
 

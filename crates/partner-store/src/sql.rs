@@ -86,6 +86,11 @@ pub(crate) fn account_kind(code: i64) -> Result<AccountKind, StoreError> {
     AccountKind::from_code(code).ok_or_else(|| corrupt("fund_accounts.kind", code))
 }
 
+pub(crate) fn transfer_kind(code: &str) -> Result<partner_domain::funds::TransferKind, StoreError> {
+    partner_domain::funds::TransferKind::from_code(code)
+        .ok_or_else(|| corrupt("transfers.kind", code))
+}
+
 pub(crate) fn quota_type(code: &str) -> Result<QuotaType, StoreError> {
     QuotaType::from_code(code).ok_or_else(|| corrupt("coupon_quotas.quota_type", code))
 }
@@ -145,7 +150,11 @@ macro_rules! rows_impl {
             catalog::{Discount, Price},
             coupons::CouponQuota,
             customers::{Association, Customer, CustomerId},
-            funds::{AccountId, AccountKind, FundAccount, Owner, Transfer},
+            funds::{
+                AccountId, AccountKind, AdjustRecord, AdjustRecordFilter, Direction, FundAccount,
+                LedgerEntry, LedgerEntryFilter, Owner, Transfer, TransferKind,
+            },
+            paging::{Page, Paged},
             partners::{Partner, PartnerId},
             time::ClockSetting,
         };
@@ -153,7 +162,7 @@ macro_rules! rows_impl {
         use $crate::sql;
         use $crate::{
             AccessRows, AuditRows, CatalogRows, ClockRows, CouponRows, CustomerRows, FundRows,
-            PartnerRows, StoreError,
+            IdempotencyRows, IdempotentResult, PartnerRows, StoreError,
         };
 
         const PARTNER_COLUMNS: &str =
@@ -357,6 +366,26 @@ macro_rules! rows_impl {
                 rows.iter().map(fund_account_row).collect()
             }
 
+            async fn fund_account_for_update(
+                &mut self,
+                owner: &Owner,
+                kind: AccountKind,
+            ) -> Result<Option<FundAccount>, StoreError> {
+                let (owner_kind, owner_id) = sql::owner_key(owner);
+                let query = format!(
+                    "SELECT {FUND_ACCOUNT_COLUMNS} FROM fund_accounts \
+                     WHERE owner_kind = $1 AND owner_id = $2 AND kind = $3{}",
+                    super::LOCK_ROWS
+                );
+                let row = sqlx::query(&query)
+                    .bind(owner_kind)
+                    .bind(owner_id)
+                    .bind(kind.code())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.as_ref().map(fund_account_row).transpose()
+            }
+
             async fn insert_fund_account(
                 &mut self,
                 account: &FundAccount,
@@ -380,9 +409,11 @@ macro_rules! rows_impl {
             }
 
             async fn post_transfer(&mut self, transfer: &Transfer) -> Result<(), StoreError> {
+                let parties = transfer.parties.as_ref();
                 sqlx::query(
                     "INSERT INTO transfers (id, debit_account_id, credit_account_id, \
-                     amount_micros, kind, at) VALUES ($1, $2, $3, $4, $5, $6)",
+                     amount_micros, kind, at, partner_id, counterparty_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(&transfer.id)
                 .bind(&transfer.debit.0)
@@ -390,24 +421,192 @@ macro_rules! rows_impl {
                 .bind(transfer.amount.micros())
                 .bind(transfer.kind.code())
                 .bind(transfer.at.millis())
+                .bind(parties.map(|p| p.partner.0.as_str()))
+                .bind(parties.map(|p| p.counterparty.as_str()))
                 .execute(&mut *self.tx)
                 .await?;
                 for (account, delta) in [
                     (&transfer.debit, -transfer.amount.micros()),
                     (&transfer.credit, transfer.amount.micros()),
                 ] {
-                    let res = sqlx::query(
-                        "UPDATE fund_accounts SET balance_micros = balance_micros + $1 WHERE id = $2",
+                    let balance_after: Option<i64> = sqlx::query_scalar(
+                        "UPDATE fund_accounts SET balance_micros = balance_micros + $1 \
+                         WHERE id = $2 RETURNING balance_micros",
                     )
                     .bind(delta)
                     .bind(&account.0)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                    let Some(balance_after) = balance_after else {
+                        return Err(sql::corrupt("transfers.account", &account.0));
+                    };
+                    sqlx::query(
+                        "INSERT INTO ledger_entries (transfer_id, account_id, amount_micros, \
+                         balance_after_micros, at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&transfer.id)
+                    .bind(&account.0)
+                    .bind(delta)
+                    .bind(balance_after)
+                    .bind(transfer.at.millis())
                     .execute(&mut *self.tx)
                     .await?;
-                    if res.rows_affected() != 1 {
-                        return Err(sql::corrupt("transfers.account", &account.0));
-                    }
                 }
                 Ok(())
+            }
+
+            async fn accounts_off_their_ledger(&mut self) -> Result<Vec<AccountId>, StoreError> {
+                let ids: Vec<String> = sqlx::query_scalar(
+                    "SELECT a.id FROM fund_accounts a LEFT JOIN ( \
+                       SELECT account_id, CAST(SUM(amount_micros) AS BIGINT) AS total \
+                       FROM ledger_entries GROUP BY account_id) e ON e.account_id = a.id \
+                     WHERE a.balance_micros <> COALESCE(e.total, 0) ORDER BY a.id",
+                )
+                .fetch_all(&mut *self.tx)
+                .await?;
+                Ok(ids.into_iter().map(AccountId).collect())
+            }
+
+            async fn adjust_records(
+                &mut self,
+                partner: &PartnerId,
+                filter: &AdjustRecordFilter,
+                page: Page,
+            ) -> Result<Paged<AdjustRecord>, StoreError> {
+                const WHERE: &str = "t.partner_id = $1 AND t.kind IN ('adjust', 'reclaim') \
+                     AND ($2 IS NULL OR t.counterparty_id = $2) AND ($3 IS NULL OR t.kind = $3) \
+                     AND ($4 IS NULL OR t.at >= $4) AND ($5 IS NULL OR t.at <= $5) \
+                     AND ($6 IS NULL OR t.id = $6)";
+                let query = format!(
+                    "SELECT t.id, t.kind, t.amount_micros, t.at, t.counterparty_id, \
+                       COALESCE(c.account_name, p.name, '') AS counterparty_name, \
+                       COUNT(*) OVER () AS total \
+                     FROM transfers t \
+                     LEFT JOIN customers c ON c.id = t.counterparty_id \
+                     LEFT JOIN partners p ON p.id = t.counterparty_id \
+                     WHERE {WHERE} ORDER BY t.at DESC, \
+                       (SELECT MAX(e.entry_no) FROM ledger_entries e WHERE e.transfer_id = t.id) DESC \
+                     LIMIT $7 OFFSET $8"
+                );
+                let kind = filter.kind.map(TransferKind::code);
+                let rows = sqlx::query(&query)
+                    .bind(&partner.0)
+                    .bind(filter.counterparty.as_deref())
+                    .bind(kind)
+                    .bind(filter.from.map(Timestamp::millis))
+                    .bind(filter.to.map(Timestamp::millis))
+                    .bind(filter.transfer_id.as_deref())
+                    .bind(i64::try_from(page.limit()).unwrap_or(i64::MAX))
+                    .bind(i64::try_from(page.offset()).unwrap_or(i64::MAX))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                let total = match rows.first() {
+                    Some(row) => row.try_get::<i64, _>("total")?,
+                    None => {
+                        let count = format!("SELECT COUNT(*) FROM transfers t WHERE {WHERE}");
+                        sqlx::query_scalar(&count)
+                            .bind(&partner.0)
+                            .bind(filter.counterparty.as_deref())
+                            .bind(kind)
+                            .bind(filter.from.map(Timestamp::millis))
+                            .bind(filter.to.map(Timestamp::millis))
+                            .bind(filter.transfer_id.as_deref())
+                            .fetch_one(&mut *self.tx)
+                            .await?
+                    }
+                };
+                let records = rows
+                    .iter()
+                    .map(|row| {
+                        let kind: String = row.try_get("kind")?;
+                        Ok(AdjustRecord {
+                            transfer_id: row.try_get("id")?,
+                            kind: sql::transfer_kind(&kind)?,
+                            amount: sql::money(row.try_get("amount_micros")?),
+                            at: sql::at(row.try_get("at")?),
+                            counterparty: row.try_get::<Option<String>, _>("counterparty_id")?.unwrap_or_default(),
+                            counterparty_name: row.try_get("counterparty_name")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                Ok(Paged { total: u64::try_from(total).unwrap_or(0), rows: records })
+            }
+
+            async fn ledger_entries(
+                &mut self,
+                account: &AccountId,
+                filter: &LedgerEntryFilter,
+                page: Page,
+            ) -> Result<Paged<LedgerEntry>, StoreError> {
+                let kinds: Option<Vec<&str>> =
+                    filter.kinds.as_ref().map(|k| k.iter().map(|k| k.code()).collect());
+                if kinds.as_ref().is_some_and(Vec::is_empty) {
+                    return Ok(Paged { total: 0, rows: Vec::new() });
+                }
+                // At most a handful of kinds: spelled out as a list of placeholders.
+                let kind_list = kinds.as_ref().map(|k| {
+                    (0..k.len()).map(|i| format!("${}", i + 6)).collect::<Vec<_>>().join(", ")
+                });
+                let kind_clause = kind_list.map(|l| format!(" AND t.kind IN ({l})")).unwrap_or_default();
+                let direction: Option<i64> = filter.direction.map(|d| match d {
+                    Direction::Income => 1,
+                    Direction::Expense => -1,
+                });
+                let where_clause = format!(
+                    "e.account_id = $1 AND e.at >= $2 AND e.at <= $3 AND ($4 IS NULL OR e.transfer_id = $4) \
+                     AND ($5 IS NULL OR ($5 > 0 AND e.amount_micros > 0) OR ($5 < 0 AND e.amount_micros < 0))\
+                     {kind_clause}"
+                );
+                let n_kinds = kinds.as_ref().map_or(0, Vec::len);
+                let query = format!(
+                    "SELECT e.entry_no, e.transfer_id, e.account_id, e.amount_micros, \
+                       e.balance_after_micros, e.at, t.kind, t.counterparty_id, \
+                       COALESCE(c.account_name, p.name) AS counterparty_name, \
+                       COUNT(*) OVER () AS total \
+                     FROM ledger_entries e JOIN transfers t ON t.id = e.transfer_id \
+                     LEFT JOIN customers c ON c.id = t.counterparty_id \
+                     LEFT JOIN partners p ON p.id = t.counterparty_id \
+                     WHERE {where_clause} ORDER BY e.at DESC, e.entry_no DESC LIMIT ${} OFFSET ${}",
+                    6 + n_kinds,
+                    7 + n_kinds
+                );
+                let kinds_slice: &[&str] = kinds.as_deref().unwrap_or(&[]);
+                let rows = bind_entry_filters(sqlx::query(&query), &account.0, filter, direction, kinds_slice)
+                    .bind(i64::try_from(page.limit()).unwrap_or(i64::MAX))
+                    .bind(i64::try_from(page.offset()).unwrap_or(i64::MAX))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                let total: i64 = match rows.first() {
+                    Some(row) => row.try_get("total")?,
+                    None => {
+                        let count = format!(
+                            "SELECT COUNT(*) FROM ledger_entries e JOIN transfers t ON t.id = e.transfer_id \
+                             WHERE {where_clause}"
+                        );
+                        let row = bind_entry_filters(sqlx::query(&count), &account.0, filter, direction, kinds_slice)
+                            .fetch_one(&mut *self.tx).await?;
+                        row.try_get(0)?
+                    }
+                };
+                let entries = rows
+                    .iter()
+                    .map(|row| {
+                        let kind: String = row.try_get("kind")?;
+                        let counterparty: Option<String> = row.try_get("counterparty_id")?;
+                        let name: Option<String> = row.try_get("counterparty_name")?;
+                        Ok(LedgerEntry {
+                            entry_no: row.try_get("entry_no")?,
+                            transfer_id: row.try_get("transfer_id")?,
+                            account: AccountId(row.try_get("account_id")?),
+                            amount: sql::money(row.try_get("amount_micros")?),
+                            balance_after: sql::money(row.try_get("balance_after_micros")?),
+                            kind: sql::transfer_kind(&kind)?,
+                            at: sql::at(row.try_get("at")?),
+                            counterparty: counterparty.map(|c| (c, name.unwrap_or_default())),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                Ok(Paged { total: u64::try_from(total).unwrap_or(0), rows: entries })
             }
 
             async fn balance_sum(&mut self) -> Result<Money, StoreError> {
@@ -672,6 +871,82 @@ macro_rules! rows_impl {
                 )
                 .bind(mode)
                 .bind(now)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+        }
+
+        /// Binds the ledger-entry filters in the order `ledger_entries` numbers its placeholders.
+        fn bind_entry_filters<'q>(
+            query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>,
+            account: &'q str,
+            filter: &'q LedgerEntryFilter,
+            direction: Option<i64>,
+            kinds: &'q [&'q str],
+        ) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
+            let mut query = query
+                .bind(account)
+                .bind(filter.from.millis())
+                .bind(filter.to.millis())
+                .bind(filter.transfer_id.as_deref())
+                .bind(direction);
+            for kind in kinds {
+                query = query.bind(*kind);
+            }
+            query
+        }
+
+        impl $tx {
+            /// Runs one statement that returns nothing, such as `SAVEPOINT op`.
+            pub(crate) async fn execute(&mut self, statement: &str) -> Result<(), StoreError> {
+                sqlx::query(statement).execute(&mut *self.tx).await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl IdempotencyRows for $tx {
+            async fn idempotent_result(
+                &mut self,
+                caller: &str,
+                key: &str,
+            ) -> Result<Option<IdempotentResult>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT operation, fingerprint, result FROM idempotent_requests \
+                     WHERE caller = $1 AND idempotency_key = $2",
+                )
+                .bind(caller)
+                .bind(key)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                row.map(|row| {
+                    Ok(IdempotentResult {
+                        operation: row.try_get("operation")?,
+                        fingerprint: row.try_get("fingerprint")?,
+                        result: row.try_get("result")?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn insert_idempotent_result(
+                &mut self,
+                caller: &str,
+                key: &str,
+                result: &IdempotentResult,
+                at: Timestamp,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO idempotent_requests (caller, idempotency_key, operation, \
+                     fingerprint, result, at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(caller)
+                .bind(key)
+                .bind(&result.operation)
+                .bind(&result.fingerprint)
+                .bind(&result.result)
+                .bind(at.millis())
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())

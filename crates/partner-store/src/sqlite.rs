@@ -7,6 +7,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::{Store, StoreError, Tx};
 
+/// What a locking read appends to its query.
+const LOCK_ROWS: &str = "";
+
 type Db = sqlx::Sqlite;
 
 pub struct SqliteStore {
@@ -96,6 +99,18 @@ impl Tx for SqliteTx {
             tx.commit().await?;
         }
         Ok(())
+    }
+
+    async fn savepoint(&mut self) -> Result<(), StoreError> {
+        self.execute("SAVEPOINT op").await
+    }
+
+    async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
+        self.execute("ROLLBACK TO SAVEPOINT op").await
+    }
+
+    async fn release_savepoint(&mut self) -> Result<(), StoreError> {
+        self.execute("RELEASE SAVEPOINT op").await
     }
 }
 

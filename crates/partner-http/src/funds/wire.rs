@@ -1,11 +1,18 @@
 //! Wire models of the fund operations, as the SDK's `v2/model` names them.
 
-use partner_domain::funds::{AccountKind, FundAccount};
-use partner_engine::funds::CustomerBalances;
+use partner_domain::{
+    Money,
+    funds::{AccountKind, AdjustRecord, FundAccount, LedgerEntry, TransferKind},
+    paging::Paged,
+};
+use partner_engine::funds::{CustomerBalance, CustomerBalances};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::wire::Amount;
+use crate::{
+    error::ApiError,
+    wire::{Amount, WireDecimal, amount_text, format_utc},
+};
 
 /// `measure_id` 1: amounts are in yuan.
 const MEASURE_YUAN: i64 = 1;
@@ -101,6 +108,336 @@ impl From<CustomerBalances> for ShowCustomerAccountBalancesResponse {
             debt_amount: balances.debt.into(),
             measure_id: MEASURE_YUAN,
             currency: CURRENCY,
+        }
+    }
+}
+
+/// SDK `AdjustAccountReq` (`UpdateCustomerAccountAmount`).
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct AdjustAccountReq {
+    pub(crate) customer_id: String,
+    pub(crate) amount: WireDecimal,
+    pub(crate) indirect_partner_id: Option<String>,
+}
+
+/// SDK `ReclaimToPartnerAccountBalancesReq` (`ReclaimToPartnerAccount`).
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct ReclaimToPartnerAccountBalancesReq {
+    pub(crate) customer_id: String,
+    pub(crate) amount: WireDecimal,
+    pub(crate) indirect_partner_id: Option<String>,
+}
+
+/// SDK `AdjustToIndirectPartnerReq` (`UpdateIndirectPartnerAccount`).
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct AdjustToIndirectPartnerReq {
+    pub(crate) indirect_partner_id: String,
+    pub(crate) amount: WireDecimal,
+}
+
+/// SDK `ReclaimIndirectPartnerAccountReq` (`ReclaimIndirectPartnerAccount`).
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct ReclaimIndirectPartnerAccountReq {
+    pub(crate) indirect_partner_id: String,
+    pub(crate) amount: WireDecimal,
+}
+
+/// The answer of an adjust: `transfer_id`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TransferIdResponse {
+    pub(crate) transfer_id: String,
+}
+
+/// The answer of a reclaim: `trans_id` (the API names it differently from an adjust's).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TransIdResponse {
+    pub(crate) trans_id: String,
+}
+
+/// SDK `QueryCustomersBalancesReq`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct QueryCustomersBalancesReq {
+    pub(crate) customer_infos: Vec<CustomerInfoV2>,
+    pub(crate) indirect_partner_id: Option<String>,
+}
+
+/// SDK `CustomerInfoV2`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CustomerInfoV2 {
+    pub(crate) customer_id: String,
+}
+
+/// SDK `ListCustomersBalancesDetailResponse`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ListCustomersBalancesDetailResponse {
+    customer_balances: Vec<CustomerBalancesV2>,
+}
+
+/// SDK `CustomerBalancesV2`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CustomerBalancesV2 {
+    customer_id: String,
+    debt_amount: Amount,
+    amount: Amount,
+    currency: &'static str,
+    measure_id: i64,
+}
+
+impl From<Vec<CustomerBalance>> for ListCustomersBalancesDetailResponse {
+    fn from(balances: Vec<CustomerBalance>) -> Self {
+        let customer_balances = balances
+            .into_iter()
+            .map(|b| CustomerBalancesV2 {
+                customer_id: b.customer.0,
+                debt_amount: b.debt.into(),
+                amount: b.amount.into(),
+                currency: CURRENCY,
+                measure_id: MEASURE_YUAN,
+            })
+            .collect();
+        ListCustomersBalancesDetailResponse { customer_balances }
+    }
+}
+
+/// SDK `ListPartnerAdjustRecordsRequest` (query string).
+#[derive(Deserialize, IntoParams)]
+pub(crate) struct ListPartnerAdjustRecordsRequest {
+    pub(crate) customer_id: Option<String>,
+    pub(crate) operation_type: Option<String>,
+    pub(crate) operation_time_begin: Option<String>,
+    pub(crate) operation_time_end: Option<String>,
+    pub(crate) trans_id: Option<String>,
+    pub(crate) offset: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) indirect_partner_id: Option<String>,
+}
+
+/// SDK `ListPartnerAdjustRecordsResponse`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ListPartnerAdjustRecordsResponse {
+    records: Vec<AdjustRecordV3>,
+    total_count: u64,
+}
+
+/// SDK `AdjustRecordV3`: the amount is a string, positive in both directions.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AdjustRecordV3 {
+    customer_id: String,
+    customer_name: String,
+    operation_type: &'static str,
+    amount: String,
+    currency: &'static str,
+    operation_time: String,
+    measure_id: i64,
+    trans_id: String,
+}
+
+pub(crate) const BEADJUST: &str = "SOURCE_OPERATION_BEADJUST";
+pub(crate) const BERETRIEVE: &str = "SOURCE_OPERATION_BERETRIEVE";
+pub(crate) const BEUNBIND: &str = "SOURCE_OPERATION_BEUNBIND";
+
+impl From<Paged<AdjustRecord>> for ListPartnerAdjustRecordsResponse {
+    fn from(page: Paged<AdjustRecord>) -> Self {
+        let records = page
+            .rows
+            .into_iter()
+            .map(|r| AdjustRecordV3 {
+                customer_id: r.counterparty,
+                customer_name: r.counterparty_name,
+                operation_type: if r.kind == TransferKind::Reclaim { BERETRIEVE } else { BEADJUST },
+                amount: amount_text(r.amount),
+                currency: CURRENCY,
+                operation_time: format_utc(r.at),
+                measure_id: MEASURE_YUAN,
+                trans_id: r.transfer_id,
+            })
+            .collect();
+        ListPartnerAdjustRecordsResponse { records, total_count: page.total }
+    }
+}
+
+/// SDK `ListPartnerAccountChangeRecordsRequest` (query string).
+#[derive(Deserialize, IntoParams)]
+pub(crate) struct ListPartnerAccountChangeRecordsRequest {
+    pub(crate) balance_type: Option<String>,
+    pub(crate) trade_type: Option<String>,
+    pub(crate) trade_time_begin: Option<String>,
+    pub(crate) trade_time_end: Option<String>,
+    pub(crate) offset: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) indirect_partner_id: Option<String>,
+}
+
+/// SDK `ListCustomerAccountChangeRecordsRequest` (query string).
+#[derive(Deserialize, IntoParams)]
+pub(crate) struct ListCustomerAccountChangeRecordsRequest {
+    pub(crate) balance_type: Option<String>,
+    pub(crate) revenue_expense_type: Option<String>,
+    pub(crate) trade_type: Option<String>,
+    pub(crate) trade_time_begin: Option<String>,
+    pub(crate) trade_time_end: Option<String>,
+    pub(crate) trade_id: Option<String>,
+    /// Payment channels: no operation records one yet, so these select nothing more.
+    #[allow(dead_code)]
+    pub(crate) payment_channel_id: Option<String>,
+    #[allow(dead_code)]
+    pub(crate) payment_channel_no: Option<String>,
+    pub(crate) offset: Option<i64>,
+    pub(crate) limit: Option<i64>,
+}
+
+/// `balance_type`: which account's changes to list.
+pub(crate) fn balance_type(text: Option<&str>) -> Result<Option<AccountKind>, ApiError> {
+    match text.filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some("BALANCE_TYPE_DEBIT") => Ok(Some(AccountKind::Cash)),
+        Some("BALANCE_TYPE_CREDIT") => Ok(Some(AccountKind::Credit)),
+        Some(other) => {
+            Err(ApiError::parameter(format!("invalid parameter balance_type: {other:?}")))
+        }
+    }
+}
+
+/// `trade_type`: the transfer kinds it selects. Kinds of trade no operation makes yet (usage,
+/// refunds, freezes…) are valid and select nothing.
+pub(crate) fn trade_type(text: Option<&str>) -> Result<Option<Vec<TransferKind>>, ApiError> {
+    let kinds = match text.filter(|t| !t.is_empty()) {
+        None => return Ok(None),
+        Some("RECHARGE") => vec![TransferKind::Opening],
+        Some("ADJUST") => vec![TransferKind::CreditGrant],
+        Some("BEADJUST") => vec![TransferKind::Adjust],
+        Some("BERETRIEVE") => vec![TransferKind::Reclaim],
+        Some(
+            "DEDEUCT"
+            | "REFUND"
+            | "RFROZEN"
+            | "TRANS"
+            | "BEUNBIND"
+            | "BONUSCONVERT"
+            | "TRADE_MODE_TRANSFER"
+            | "EXPIRED"
+            | "DEPOSIT",
+        ) => Vec::new(),
+        Some(other) => {
+            return Err(ApiError::parameter(format!("invalid parameter trade_type: {other:?}")));
+        }
+    };
+    Ok(Some(kinds))
+}
+
+/// The record type of each kind of transfer, spelled as the API spells it (`OPERAIION` sic).
+fn trade_detail_type(kind: TransferKind) -> &'static str {
+    match kind {
+        TransferKind::Opening => "SOURCE_OPERAIION_RECHARGE",
+        TransferKind::CreditGrant => "SOURCE_OPERAIION_ADJUST_CREDIT",
+        TransferKind::Adjust => BEADJUST,
+        TransferKind::Reclaim => BERETRIEVE,
+    }
+}
+
+/// SDK `ListPartnerAccountChangeRecordsResponse`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ListPartnerAccountChangeRecordsResponse {
+    total_count: u64,
+    currency: &'static str,
+    records: Vec<AccountChangeRecord>,
+}
+
+/// SDK `AccountChangeRecord`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AccountChangeRecord {
+    account_change_id: String,
+    trade_detail_type: &'static str,
+    trade_time: String,
+    trade_id: String,
+    change_amount: String,
+    balance_after_change: String,
+    /// `1` income, `2` expense.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_name: Option<String>,
+}
+
+fn unsigned(money: Money) -> Money {
+    if money.is_negative() { Money::ZERO.checked_sub(money).unwrap_or(money) } else { money }
+}
+
+impl From<Paged<LedgerEntry>> for ListPartnerAccountChangeRecordsResponse {
+    fn from(page: Paged<LedgerEntry>) -> Self {
+        let records = page
+            .rows
+            .into_iter()
+            .map(|e| {
+                // Only adjusts and reclaims name the customer or reseller on the other side.
+                let counterparty = e
+                    .counterparty
+                    .filter(|_| matches!(e.kind, TransferKind::Adjust | TransferKind::Reclaim));
+                AccountChangeRecord {
+                    account_change_id: e.entry_no.to_string(),
+                    trade_detail_type: trade_detail_type(e.kind),
+                    trade_time: format_utc(e.at),
+                    trade_id: e.transfer_id,
+                    change_amount: amount_text(unsigned(e.amount)),
+                    balance_after_change: amount_text(e.balance_after),
+                    kind: if e.amount.is_negative() { "2" } else { "1" },
+                    customer_id: counterparty.as_ref().map(|c| c.0.clone()),
+                    account_name: counterparty.map(|c| c.1),
+                }
+            })
+            .collect();
+        ListPartnerAccountChangeRecordsResponse {
+            total_count: page.total,
+            currency: CURRENCY,
+            records,
+        }
+    }
+}
+
+/// SDK `ListCustomerAccountChangeRecordsResponse`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ListCustomerAccountChangeRecordsResponse {
+    total_count: u64,
+    currency: &'static str,
+    records: Vec<CustomerAccountChangeRecord>,
+}
+
+/// SDK `CustomerAccountChangeRecord`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CustomerAccountChangeRecord {
+    account_change_id: String,
+    trade_detail_type: &'static str,
+    trade_time: String,
+    trade_id: String,
+    change_amount: String,
+    balance_after_change: String,
+    /// `REVENUE` or `EXPENSE`.
+    revenue_expense_type: &'static str,
+    account_name: String,
+}
+
+impl ListCustomerAccountChangeRecordsResponse {
+    pub(crate) fn new(page: Paged<LedgerEntry>, account_name: &str) -> Self {
+        let records = page
+            .rows
+            .into_iter()
+            .map(|e| CustomerAccountChangeRecord {
+                account_change_id: e.entry_no.to_string(),
+                trade_detail_type: trade_detail_type(e.kind),
+                trade_time: format_utc(e.at),
+                trade_id: e.transfer_id,
+                change_amount: amount_text(unsigned(e.amount)),
+                balance_after_change: amount_text(e.balance_after),
+                revenue_expense_type: if e.amount.is_negative() { "EXPENSE" } else { "REVENUE" },
+                account_name: account_name.to_owned(),
+            })
+            .collect();
+        ListCustomerAccountChangeRecordsResponse {
+            total_count: page.total,
+            currency: CURRENCY,
+            records,
         }
     }
 }

@@ -119,6 +119,7 @@ fn transfer(id: &str, from: &str, to: &str, micros: i64) -> Transfer {
         amount: Money::from_micros(micros),
         kind: TransferKind::Opening,
         at: Timestamp::from_millis(7),
+        parties: None,
     }
 }
 
