@@ -27,7 +27,29 @@ impl IdGen for SequentialIds {
 
 pub(crate) struct TestEngine {
     pub(crate) engine: Engine,
+    pub(crate) backend: &'static str,
     _dir: tempfile::TempDir,
+    /// The admin URL and the name of a PostgreSQL database to drop when done.
+    postgres: Option<(String, String)>,
+}
+
+impl Drop for TestEngine {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else { return };
+        // Drop runs inside the test's runtime, which cannot block on itself: use a thread.
+        std::thread::spawn(move || {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                use sqlx::Connection;
+                let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::query(&drop).execute(&mut conn).await.unwrap();
+            });
+        })
+        .join()
+        .unwrap();
+    }
 }
 
 /// 2026-01-15T00:00:00Z.
@@ -35,12 +57,46 @@ pub(crate) const JAN_15: Timestamp = Timestamp::from_millis(1_768_435_200_000);
 
 impl TestEngine {
     pub(crate) async fn new() -> TestEngine {
+        TestEngine::on("sqlite").await
+    }
+
+    /// An empty engine on `backend`: `sqlite`, or `postgres` in a fresh database.
+    pub(crate) async fn on(backend: &'static str) -> TestEngine {
         let dir = tempfile::tempdir().unwrap();
-        let store =
-            partner_store::open(&format!("sqlite://{}/pc.db", dir.path().display())).await.unwrap();
+        let (url, postgres) = match backend {
+            "postgres" => {
+                use sqlx::Connection;
+                let admin = std::env::var("PARTNER_TEST_POSTGRES_URL").unwrap();
+                let name = format!("pc_engine_{}", rand::random::<u64>());
+                let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+                let (base, _) = admin.rsplit_once('/').unwrap();
+                (format!("{base}/{name}"), Some((admin.clone(), name)))
+            }
+            _ => (format!("sqlite://{}/pc.db", dir.path().display()), None),
+        };
+        let store = partner_store::open(&url).await.unwrap();
         let engine =
             Engine::new(store, Arc::new(FixedClock(JAN_15)), Arc::new(SequentialIds::default()));
-        TestEngine { engine, _dir: dir }
+        TestEngine { engine, backend, _dir: dir, postgres }
+    }
+
+    /// The backends this run tests: SQLite, and PostgreSQL when `PARTNER_TEST_POSTGRES_URL`
+    /// names a server.
+    pub(crate) fn backends() -> Vec<&'static str> {
+        let mut all = vec!["sqlite"];
+        if std::env::var("PARTNER_TEST_POSTGRES_URL").is_ok() {
+            all.push("postgres");
+        }
+        all
+    }
+
+    /// An engine on `backend` holding the world `text`.
+    pub(crate) async fn with(backend: &'static str, text: &str) -> TestEngine {
+        let t = TestEngine::on(backend).await;
+        let world = world::parse(text, world::Format::Toml).unwrap();
+        t.engine.apply_world(&Caller::system(), &world).await.unwrap();
+        t
     }
 
     /// An engine holding `WORLD`.
