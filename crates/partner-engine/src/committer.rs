@@ -1,18 +1,29 @@
 //! Group commit: concurrent money movements share one transaction and one disk sync.
 //!
-//! Every fund operation is a job sent to one committer task per server. The task takes all jobs
-//! waiting, runs each inside a savepoint of one write transaction (a refused job rolls back to
-//! its savepoint and fails alone), commits once, and only then answers each caller. An answer
-//! therefore always means "on disk", and a crash before the commit loses only unanswered work
-//! (TigerBeetle batches transfers the same way).
+//! Every fund operation is a job sent to one committer task per server. The task takes all
+//! jobs waiting, loads and locks what they touch in a few statements, decides each job in turn
+//! against those balances (a refused job fails alone, and later jobs see the balances the
+//! earlier ones left), writes every transfer, ledger entry and audit event in a few more
+//! statements, commits once, and only then answers each caller. An answer always means "on
+//! disk", and a crash before the commit loses only unanswered work. TigerBeetle batches
+//! transfers the same way.
 
-use std::sync::OnceLock;
+use std::{collections::HashMap, sync::OnceLock};
 
-use partner_domain::Timestamp;
-use partner_store::{StoreError, Tx};
+use partner_domain::{
+    Money, Timestamp,
+    audit::AuditEvent,
+    customers::CustomerId,
+    funds::{AccountId, AccountKind, FundAccount, Owner},
+    partners::PartnerId,
+};
+use partner_store::{IdempotentResult, StoreError, Tx};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{Caller, Engine, EngineError, funds::FundMove};
+use crate::{
+    Caller, Engine, EngineError, Principal,
+    funds::{BatchState, FundMove},
+};
 
 /// The most jobs one transaction carries.
 const MAX_BATCH: usize = 512;
@@ -21,9 +32,9 @@ const MAX_BATCH: usize = 512;
 const BATCH_ATTEMPTS: usize = 3;
 
 pub(crate) struct Job {
-    pub(crate) caller: Caller,
-    pub(crate) request: FundMove,
-    pub(crate) idempotency_key: Option<String>,
+    caller: Caller,
+    request: FundMove,
+    idempotency_key: Option<String>,
     reply: oneshot::Sender<Result<String, EngineError>>,
 }
 
@@ -31,6 +42,13 @@ pub(crate) struct Job {
 #[derive(Default)]
 pub(crate) struct Committer {
     jobs: OnceLock<mpsc::UnboundedSender<Job>>,
+}
+
+/// What one job's attempt wrote, before the batch commits.
+struct Decided {
+    result: Result<String, EngineError>,
+    /// A first answer to remember under the job's idempotency key.
+    remember: Option<IdempotentResult>,
 }
 
 impl Engine {
@@ -93,8 +111,8 @@ impl Engine {
         }
     }
 
-    /// One attempt: every job in its savepoint, then one commit. An error here means nothing
-    /// of the batch was committed.
+    /// One attempt: load and lock, decide every job, write everything, commit. An error here
+    /// means nothing of the batch was committed.
     async fn try_batch(
         &self,
         jobs: &[Job],
@@ -105,46 +123,149 @@ impl Engine {
             Err(EngineError::Store(err)) => return Err(err),
             Err(_) => return Err(StoreError::Busy),
         };
+        let mut state = self.load_batch(&mut *tx, jobs).await?;
+        let mut transfers = Vec::new();
+        let mut events = Vec::with_capacity(jobs.len());
+        let mut remembered: HashMap<(String, String), IdempotentResult> = HashMap::new();
         let mut results = Vec::with_capacity(jobs.len());
         for job in jobs {
-            results.push(self.run_job(&mut *tx, job, now).await?);
+            let decided = self
+                .decide_job(&mut *tx, &mut state, &remembered, job, now, &mut transfers)
+                .await?;
+            let outcome = match &decided.result {
+                Ok(_) => "success",
+                Err(err) => err.rule(),
+            };
+            events.push(self.audit_event(
+                &job.caller,
+                now,
+                job.request.operation(),
+                job.request.target(),
+                outcome,
+            ));
+            if let (Some(key), Some(first)) = (&job.idempotency_key, decided.remember) {
+                remembered.insert((job.caller.label(), key.clone()), first);
+            }
+            results.push(decided.result);
+        }
+        tx.post_transfers(&transfers).await?;
+        tx.insert_audit_events(&events).await?;
+        for ((caller, key), result) in &remembered {
+            tx.insert_idempotent_result(caller, key, result, now).await?;
         }
         tx.commit().await?;
         Ok(results)
     }
 
-    /// Runs one job inside its savepoint. The outer error is a failure of the transaction
-    /// itself; the inner one is this job's own answer.
-    async fn run_job(
+    /// Loads the partners, customers and (locked) cash accounts every job may touch.
+    async fn load_batch(&self, tx: &mut dyn Tx, jobs: &[Job]) -> Result<BatchState, StoreError> {
+        let mut partner_ids: Vec<String> = Vec::new();
+        let mut customer_ids: Vec<String> = Vec::new();
+        for job in jobs {
+            if let Principal::Partner(id) = &job.caller.principal {
+                partner_ids.push(id.0.clone());
+            }
+            partner_ids.extend(job.request.reseller().map(str::to_owned));
+            customer_ids.extend(job.request.customer().map(str::to_owned));
+        }
+        partner_ids.sort_unstable();
+        partner_ids.dedup();
+        customer_ids.sort_unstable();
+        customer_ids.dedup();
+        let mut state = BatchState::default();
+        for partner in tx.partners_by_ids(&partner_ids).await? {
+            state.partners.insert(partner.id.0.clone(), partner);
+        }
+        for customer in tx.customers_by_ids(&customer_ids).await? {
+            state.customers.insert(customer.id.0.clone(), customer);
+        }
+        let owners: Vec<Owner> = state
+            .partners
+            .keys()
+            .map(|id| Owner::Partner(PartnerId(id.clone())))
+            .chain(state.customers.keys().map(|id| Owner::Customer(CustomerId(id.clone()))))
+            .collect();
+        for account in tx.cash_accounts_for_update(&owners).await? {
+            state.accounts.insert(account.owner.clone(), account);
+        }
+        // An owner without a cash account yet gets an empty one.
+        for owner in owners {
+            if !state.accounts.contains_key(&owner) {
+                let account = FundAccount {
+                    id: AccountId(self.ids.next_id()),
+                    owner: owner.clone(),
+                    kind: AccountKind::Cash,
+                    balance: Money::ZERO,
+                    designated: Money::ZERO,
+                    credit_limit: Money::ZERO,
+                };
+                tx.insert_fund_account(&account).await?;
+                state.accounts.insert(owner, account);
+            }
+        }
+        Ok(state)
+    }
+
+    /// One job's answer: a first answer remembered under its idempotency key, or a decision.
+    async fn decide_job(
         &self,
         tx: &mut dyn Tx,
+        state: &mut BatchState,
+        remembered: &HashMap<(String, String), IdempotentResult>,
         job: &Job,
         now: Timestamp,
-    ) -> Result<Result<String, EngineError>, StoreError> {
-        tx.savepoint().await?;
-        let res = self
-            .execute_move(tx, &job.caller, &job.request, job.idempotency_key.as_deref(), now)
-            .await;
-        if let Err(err) = &res {
-            tx.rollback_to_savepoint().await?;
-            if let EngineError::Store(store) = err {
-                tracing::error!(error = %store, operation = job.request.operation(), "a fund operation failed");
+        transfers: &mut Vec<partner_domain::funds::Transfer>,
+    ) -> Result<Decided, StoreError> {
+        if let Some(key) = &job.idempotency_key {
+            let caller = job.caller.label();
+            let earlier = match remembered.get(&(caller.clone(), key.clone())) {
+                Some(first) => Some(first.clone()),
+                None => tx.idempotent_result(&caller, key).await?,
+            };
+            if let Some(first) = earlier {
+                let same = first.operation == job.request.operation()
+                    && first.fingerprint == job.request.fingerprint();
+                let result = if same {
+                    Ok(first.result)
+                } else {
+                    Err(EngineError::IdempotencyKeyReused(key.clone()))
+                };
+                return Ok(Decided { result, remember: None });
             }
-            self.audit_in(
-                tx,
-                &job.caller,
-                now,
-                job.request.operation(),
-                job.request.target(),
-                err.rule(),
-            )
-            .await
-            .map_err(|e| match e {
-                EngineError::Store(store) => store,
-                _ => StoreError::Busy,
-            })?;
         }
-        tx.release_savepoint().await?;
-        Ok(res)
+        let result = self.decide_move(state, &job.caller, &job.request, now).map(|transfer| {
+            let id = transfer.id.clone();
+            transfers.push(transfer);
+            id
+        });
+        let remember = match (&job.idempotency_key, &result) {
+            (Some(_), Ok(id)) => Some(IdempotentResult {
+                operation: job.request.operation().to_owned(),
+                fingerprint: job.request.fingerprint(),
+                result: id.clone(),
+            }),
+            _ => None,
+        };
+        Ok(Decided { result, remember })
+    }
+
+    fn audit_event(
+        &self,
+        caller: &Caller,
+        at: Timestamp,
+        operation: &str,
+        target: String,
+        result: &str,
+    ) -> AuditEvent {
+        AuditEvent {
+            id: self.ids.next_id(),
+            at,
+            actor: caller.actor(),
+            source_ip: caller.source_ip.clone(),
+            request_id: caller.request_id.clone(),
+            operation: operation.to_owned(),
+            target,
+            result: result.to_owned(),
+        }
     }
 }

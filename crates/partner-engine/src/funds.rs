@@ -5,13 +5,13 @@ use partner_domain::{
     Money, Timestamp,
     customers::CustomerId,
     funds::{
-        self, AccountId, AccountKind, AdjustParties, AdjustRecord, AdjustRecordFilter, Direction,
-        FundAccount, LedgerEntry, LedgerEntryFilter, Owner, TransferKind,
+        self, AccountKind, AdjustParties, AdjustRecord, AdjustRecordFilter, Direction, FundAccount,
+        LedgerEntry, LedgerEntryFilter, Owner, TransferKind,
     },
     paging::{PageRules, Paged},
     partners::{self, Partner, PartnerError},
 };
-use partner_store::{IdempotentResult, Tx};
+use partner_store::Tx;
 use rust_decimal::Decimal;
 
 use crate::{Caller, Engine, EngineError, Principal};
@@ -84,9 +84,47 @@ impl FundMove {
     }
 
     /// What a retry with the same idempotency key must repeat exactly.
-    fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         format!("{self:?}")
     }
+
+    fn amount(&self) -> Money {
+        match self {
+            FundMove::AdjustCustomer { amount, .. }
+            | FundMove::ReclaimCustomer { amount, .. }
+            | FundMove::AdjustReseller { amount, .. }
+            | FundMove::ReclaimReseller { amount, .. } => *amount,
+        }
+    }
+
+    /// The customer this movement names, if any.
+    pub(crate) fn customer(&self) -> Option<&str> {
+        match self {
+            FundMove::AdjustCustomer { customer_id, .. }
+            | FundMove::ReclaimCustomer { customer_id, .. } => Some(customer_id),
+            _ => None,
+        }
+    }
+
+    /// The reseller this movement names, if any.
+    pub(crate) fn reseller(&self) -> Option<&str> {
+        match self {
+            FundMove::AdjustCustomer { indirect_partner_id, .. }
+            | FundMove::ReclaimCustomer { indirect_partner_id, .. } => {
+                indirect_partner_id.as_deref()
+            }
+            FundMove::AdjustReseller { indirect_partner_id, .. }
+            | FundMove::ReclaimReseller { indirect_partner_id, .. } => Some(indirect_partner_id),
+        }
+    }
+}
+
+/// What a group commit has loaded and locked, and the balances as its movements change them.
+#[derive(Default)]
+pub(crate) struct BatchState {
+    pub(crate) partners: std::collections::HashMap<String, Partner>,
+    pub(crate) customers: std::collections::HashMap<String, partner_domain::customers::Customer>,
+    pub(crate) accounts: std::collections::HashMap<Owner, FundAccount>,
 }
 
 /// An amount a partner moves: more than 0, at most two decimals ("取值大于0且精确到小数点后2位").
@@ -317,77 +355,82 @@ impl Engine {
         self.commit_move(caller, request, idempotency_key).await
     }
 
-    /// Authorizes, decides and persists one money movement inside the committer's transaction.
-    pub(crate) async fn execute_move(
+    /// Authorizes and decides one money movement against the batch's state, moving the
+    /// balances there. Nothing is written here: the committer persists the whole batch.
+    pub(crate) fn decide_move(
         &self,
-        tx: &mut dyn Tx,
+        state: &mut BatchState,
         caller: &Caller,
         request: &FundMove,
-        idempotency_key: Option<&str>,
         now: Timestamp,
-    ) -> Result<String, EngineError> {
-        let caller_label = caller.label();
-        if let Some(key) = idempotency_key
-            && let Some(done) = tx.idempotent_result(&caller_label, key).await?
-        {
-            if done.operation != request.operation() || done.fingerprint != request.fingerprint() {
-                return Err(EngineError::IdempotencyKeyReused(key.to_owned()));
-            }
-            return Ok(done.result);
-        }
-        let partner = self.calling_partner(tx, caller).await?;
-        // Accounts are locked top of the hierarchy first (distributor, reseller, customer), so
-        // two movements in opposite directions never wait on each other.
+    ) -> Result<funds::Transfer, EngineError> {
+        let Principal::Partner(caller_id) = &caller.principal else {
+            return Err(EngineError::OperationNotOpenToCaller);
+        };
+        let partner =
+            state.partners.get(&caller_id.0).ok_or(EngineError::OperationNotOpenToCaller)?;
         let (upper, lower, parties) = match request {
             FundMove::AdjustCustomer { customer_id, indirect_partner_id, .. }
             | FundMove::ReclaimCustomer { customer_id, indirect_partner_id, .. } => {
-                partners::may_manage_sub_customers(&partner)?;
+                partners::may_manage_sub_customers(partner)?;
+                let indirect = indirect_partner_id.as_deref().and_then(|id| state.partners.get(id));
                 let acting =
-                    self.acting_partner(tx, partner, indirect_partner_id.as_deref()).await?;
-                let customer = tx.customer(customer_id).await?;
-                funds::may_move_customer_funds(&acting.id, customer.as_ref(), customer_id)?;
-                let upper = self.cash_account(tx, Owner::Partner(acting.id.clone())).await?;
-                let lower =
-                    self.cash_account(tx, Owner::Customer(CustomerId(customer_id.clone()))).await?;
+                    partners::acting_partner(partner, indirect_partner_id.as_deref(), indirect)?;
+                let customer = state.customers.get(customer_id);
+                funds::may_move_customer_funds(&acting.id, customer, customer_id)?;
+                let parties =
+                    AdjustParties { partner: acting.id.clone(), counterparty: customer_id.clone() };
                 (
-                    upper,
-                    lower,
-                    AdjustParties { partner: acting.id, counterparty: customer_id.clone() },
+                    Owner::Partner(acting.id.clone()),
+                    Owner::Customer(CustomerId(customer_id.clone())),
+                    parties,
                 )
             }
             FundMove::AdjustReseller { indirect_partner_id, .. }
             | FundMove::ReclaimReseller { indirect_partner_id, .. } => {
-                partners::may_fund_indirect_partners(&partner)?;
-                let reseller = own_reseller(tx, &partner, indirect_partner_id).await?;
-                let upper = self.cash_account(tx, Owner::Partner(partner.id.clone())).await?;
-                let lower = self.cash_account(tx, Owner::Partner(reseller.id.clone())).await?;
-                (upper, lower, AdjustParties { partner: partner.id, counterparty: reseller.id.0 })
+                partners::may_fund_indirect_partners(partner)?;
+                let reseller = state
+                    .partners
+                    .get(indirect_partner_id)
+                    .filter(|r| partners::is_own_reseller(partner, r))
+                    .ok_or_else(|| {
+                        PartnerError::NotYourIndirectPartner(indirect_partner_id.clone())
+                    })?;
+                let parties = AdjustParties {
+                    partner: partner.id.clone(),
+                    counterparty: reseller.id.0.clone(),
+                };
+                (Owner::Partner(partner.id.clone()), Owner::Partner(reseller.id.clone()), parties)
             }
         };
         let (payer, payee) = match request.kind() {
-            TransferKind::Reclaim => (&lower, &upper),
-            _ => (&upper, &lower),
+            TransferKind::Reclaim => (lower, upper),
+            _ => (upper, lower),
         };
-        let amount = match request {
-            FundMove::AdjustCustomer { amount, .. }
-            | FundMove::ReclaimCustomer { amount, .. }
-            | FundMove::AdjustReseller { amount, .. }
-            | FundMove::ReclaimReseller { amount, .. } => *amount,
+        let account = |owner: &Owner| {
+            state
+                .accounts
+                .get(owner)
+                .cloned()
+                .ok_or(EngineError::Store(partner_store::StoreError::Busy))
         };
+        let (payer_account, payee_account) = (account(&payer)?, account(&payee)?);
         let id = self.transfer_id(request.kind(), now);
-        let mut transfer = funds::move_funds(payer, payee, amount, request.kind(), id, now)?;
+        let mut transfer = funds::move_funds(
+            &payer_account,
+            &payee_account,
+            request.amount(),
+            request.kind(),
+            id,
+            now,
+        )?;
         transfer.parties = Some(parties);
-        tx.post_transfer(&transfer).await?;
-        self.audit(tx, caller, now, request.operation(), request.target()).await?;
-        if let Some(key) = idempotency_key {
-            let result = IdempotentResult {
-                operation: request.operation().to_owned(),
-                fingerprint: request.fingerprint(),
-                result: transfer.id.clone(),
-            };
-            tx.insert_idempotent_result(&caller_label, key, &result, now).await?;
+        for owner in [payer, payee] {
+            if let Some(account) = state.accounts.get_mut(&owner) {
+                account.balance = funds::apply(&transfer, account)?;
+            }
         }
-        Ok(transfer.id)
+        Ok(transfer)
     }
 
     /// Transaction ids as the real API shapes them: `AD` for adjusts, `RE` for reclaims, then
@@ -401,29 +444,6 @@ impl Engine {
             .unwrap_or_default();
         let tail: String = self.ids.next_id().chars().take(12).collect();
         format!("{prefix}{stamp}{tail}")
-    }
-
-    /// The owner's cash account, locked; opened empty if the owner has none yet.
-    async fn cash_account(
-        &self,
-        tx: &mut dyn Tx,
-        owner: Owner,
-    ) -> Result<FundAccount, EngineError> {
-        if let Some(account) = tx.fund_account_for_update(&owner, AccountKind::Cash).await? {
-            return Ok(account);
-        }
-        let account = FundAccount {
-            id: AccountId(self.ids.next_id()),
-            owner: owner.clone(),
-            kind: AccountKind::Cash,
-            balance: Money::ZERO,
-            designated: Money::ZERO,
-            credit_limit: Money::ZERO,
-        };
-        tx.insert_fund_account(&account).await?;
-        tx.fund_account_for_update(&owner, AccountKind::Cash)
-            .await?
-            .ok_or_else(|| EngineError::Store(partner_store::StoreError::Busy))
     }
 
     /// `ListPartnerAdjustRecords`: the acting partner's adjusts and reclaims, newest first.
@@ -492,17 +512,5 @@ impl Engine {
             transfer_id: query.trade_id,
         };
         Ok(tx.ledger_entries(&account.id, &filter, page).await?)
-    }
-}
-
-/// The distributor's own reseller named `id`, or the hierarchy's refusal.
-async fn own_reseller(
-    tx: &mut dyn Tx,
-    distributor: &Partner,
-    id: &str,
-) -> Result<Partner, EngineError> {
-    match tx.partner(id).await? {
-        Some(reseller) if partners::is_own_reseller(distributor, &reseller) => Ok(reseller),
-        _ => Err(PartnerError::NotYourIndirectPartner(id.to_owned()).into()),
     }
 }

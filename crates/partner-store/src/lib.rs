@@ -114,16 +114,13 @@ pub trait Tx:
     + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
-    /// Marks a point that [`Tx::rollback_to_savepoint`] returns to: one operation of a group
-    /// committed together can fail alone.
-    async fn savepoint(&mut self) -> Result<(), StoreError>;
-    async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError>;
-    async fn release_savepoint(&mut self) -> Result<(), StoreError>;
 }
 
 #[async_trait]
 pub trait PartnerRows {
     async fn partner(&mut self, id: &str) -> Result<Option<Partner>, StoreError>;
+    /// The partners among `ids` that exist, in no particular order.
+    async fn partners_by_ids(&mut self, ids: &[String]) -> Result<Vec<Partner>, StoreError>;
     /// Inserts a partner unless one with its id exists; tells whether it inserted.
     async fn insert_partner(&mut self, partner: &Partner) -> Result<bool, StoreError>;
     /// A distributor's resellers, by association time then id.
@@ -133,6 +130,8 @@ pub trait PartnerRows {
 #[async_trait]
 pub trait CustomerRows {
     async fn customer(&mut self, id: &str) -> Result<Option<Customer>, StoreError>;
+    /// The customers among `ids` that exist, in no particular order.
+    async fn customers_by_ids(&mut self, ids: &[String]) -> Result<Vec<Customer>, StoreError>;
     async fn insert_customer(&mut self, customer: &Customer) -> Result<bool, StoreError>;
     /// A partner's customers, by association time then id.
     async fn customers_of(&mut self, partner: &PartnerId) -> Result<Vec<Customer>, StoreError>;
@@ -153,10 +152,22 @@ pub trait FundRows {
         owner: &Owner,
         kind: AccountKind,
     ) -> Result<Option<FundAccount>, StoreError>;
+    /// The cash accounts of `owners` that exist, locked like [`FundRows::fund_account_for_update`],
+    /// partners' before customers', each in id order, so that concurrent writers lock in one order.
+    async fn cash_accounts_for_update(
+        &mut self,
+        owners: &[Owner],
+    ) -> Result<Vec<FundAccount>, StoreError>;
     async fn insert_fund_account(&mut self, account: &FundAccount) -> Result<bool, StoreError>;
     /// Records a transfer and its two ledger entries and moves both balances by its amount, in
-    /// this transaction. This is the only way a balance changes.
-    async fn post_transfer(&mut self, transfer: &Transfer) -> Result<(), StoreError>;
+    /// this transaction.
+    async fn post_transfer(&mut self, transfer: &Transfer) -> Result<(), StoreError> {
+        self.post_transfers(std::slice::from_ref(transfer)).await
+    }
+    /// Records transfers in order, each with its two ledger entries, and moves the balances by
+    /// their amounts, in a handful of statements whatever their number. This is the only way a
+    /// balance changes.
+    async fn post_transfers(&mut self, transfers: &[Transfer]) -> Result<(), StoreError>;
     /// The sum of every account's balance: zero while money is conserved.
     async fn balance_sum(&mut self) -> Result<Money, StoreError>;
     /// Accounts whose balance is not the sum of their ledger entries: none, ever.
@@ -229,7 +240,10 @@ pub trait ClockRows {
 
 #[async_trait]
 pub trait AuditRows {
-    async fn insert_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError>;
+    async fn insert_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
+        self.insert_audit_events(std::slice::from_ref(event)).await
+    }
+    async fn insert_audit_events(&mut self, events: &[AuditEvent]) -> Result<(), StoreError>;
     /// The newest events first, at most `limit`.
     async fn audit_events(&mut self, limit: i64) -> Result<Vec<AuditEvent>, StoreError>;
 }

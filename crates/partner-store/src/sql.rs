@@ -17,6 +17,10 @@ use partner_domain::{
 
 use crate::StoreError;
 
+/// Rows one multi-row statement carries at most: the widest row binds 9 values, and 500 of
+/// them stay far below both engines' limits on bound parameters.
+pub(crate) const MAX_ROWS_PER_STATEMENT: usize = 500;
+
 pub(crate) fn owner_key(owner: &Owner) -> (&'static str, &str) {
     match owner {
         Owner::Platform => ("platform", "platform"),
@@ -245,6 +249,24 @@ macro_rules! rows_impl {
                 row.as_ref().map(partner_row).transpose()
             }
 
+            async fn partners_by_ids(&mut self, ids: &[String]) -> Result<Vec<Partner>, StoreError> {
+                let mut rows = Vec::new();
+                for chunk in ids.chunks(sql::MAX_ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<Db>::new(format!(
+                        "SELECT {PARTNER_COLUMNS} FROM partners WHERE id IN ("
+                    ));
+                    let mut list = query.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.as_str());
+                    }
+                    query.push(")");
+                    for row in query.build().fetch_all(&mut *self.tx).await? {
+                        rows.push(partner_row(&row)?);
+                    }
+                }
+                Ok(rows)
+            }
+
             async fn insert_partner(&mut self, partner: &Partner) -> Result<bool, StoreError> {
                 let res = sqlx::query(
                     "INSERT INTO partners (id, name, kind, parent_id, email, mobile_phone, \
@@ -283,6 +305,24 @@ macro_rules! rows_impl {
                 let query = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
                 let row = sqlx::query(&query).bind(id).fetch_optional(&mut *self.tx).await?;
                 row.as_ref().map(customer_row).transpose()
+            }
+
+            async fn customers_by_ids(&mut self, ids: &[String]) -> Result<Vec<Customer>, StoreError> {
+                let mut rows = Vec::new();
+                for chunk in ids.chunks(sql::MAX_ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<Db>::new(format!(
+                        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id IN ("
+                    ));
+                    let mut list = query.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.as_str());
+                    }
+                    query.push(")");
+                    for row in query.build().fetch_all(&mut *self.tx).await? {
+                        rows.push(customer_row(&row)?);
+                    }
+                }
+                Ok(rows)
             }
 
             async fn insert_customer(&mut self, customer: &Customer) -> Result<bool, StoreError> {
@@ -408,49 +448,133 @@ macro_rules! rows_impl {
                 Ok(res.rows_affected() == 1)
             }
 
-            async fn post_transfer(&mut self, transfer: &Transfer) -> Result<(), StoreError> {
-                let parties = transfer.parties.as_ref();
-                sqlx::query(
-                    "INSERT INTO transfers (id, debit_account_id, credit_account_id, \
-                     amount_micros, kind, at, partner_id, counterparty_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(&transfer.id)
-                .bind(&transfer.debit.0)
-                .bind(&transfer.credit.0)
-                .bind(transfer.amount.micros())
-                .bind(transfer.kind.code())
-                .bind(transfer.at.millis())
-                .bind(parties.map(|p| p.partner.0.as_str()))
-                .bind(parties.map(|p| p.counterparty.as_str()))
-                .execute(&mut *self.tx)
-                .await?;
-                for (account, delta) in [
-                    (&transfer.debit, -transfer.amount.micros()),
-                    (&transfer.credit, transfer.amount.micros()),
-                ] {
-                    let balance_after: Option<i64> = sqlx::query_scalar(
-                        "UPDATE fund_accounts SET balance_micros = balance_micros + $1 \
-                         WHERE id = $2 RETURNING balance_micros",
-                    )
-                    .bind(delta)
-                    .bind(&account.0)
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
-                    let Some(balance_after) = balance_after else {
-                        return Err(sql::corrupt("transfers.account", &account.0));
-                    };
-                    sqlx::query(
+            async fn cash_accounts_for_update(
+                &mut self,
+                owners: &[Owner],
+            ) -> Result<Vec<FundAccount>, StoreError> {
+                let mut accounts = Vec::new();
+                for owner_kind in ["partner", "customer"] {
+                    let mut ids: Vec<&str> = owners
+                        .iter()
+                        .map(sql::owner_key)
+                        .filter(|(kind, _)| *kind == owner_kind)
+                        .map(|(_, id)| id)
+                        .collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    for chunk in ids.chunks(sql::MAX_ROWS_PER_STATEMENT) {
+                        let mut query = sqlx::QueryBuilder::<Db>::new(format!(
+                            "SELECT {FUND_ACCOUNT_COLUMNS} FROM fund_accounts WHERE kind = "
+                        ));
+                        query.push_bind(AccountKind::Cash.code());
+                        query.push(" AND owner_kind = ");
+                        query.push_bind(owner_kind);
+                        query.push(" AND owner_id IN (");
+                        let mut list = query.separated(", ");
+                        for id in chunk {
+                            list.push_bind(*id);
+                        }
+                        query.push(") ORDER BY id");
+                        query.push(super::LOCK_ROWS);
+                        for row in query.build().fetch_all(&mut *self.tx).await? {
+                            accounts.push(fund_account_row(&row)?);
+                        }
+                    }
+                }
+                Ok(accounts)
+            }
+
+            async fn post_transfers(&mut self, transfers: &[Transfer]) -> Result<(), StoreError> {
+                if transfers.is_empty() {
+                    return Ok(());
+                }
+                let mut ids: Vec<&str> = transfers
+                    .iter()
+                    .flat_map(|t| [t.debit.0.as_str(), t.credit.0.as_str()])
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                // The balances now, to write each entry with the balance right after it.
+                let mut balances = std::collections::HashMap::new();
+                for chunk in ids.chunks(sql::MAX_ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<Db>::new(
+                        "SELECT id, balance_micros FROM fund_accounts WHERE id IN (",
+                    );
+                    let mut list = query.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    query.push(") ORDER BY id");
+                    query.push(super::LOCK_ROWS);
+                    for row in query.build().fetch_all(&mut *self.tx).await? {
+                        balances.insert(row.try_get::<String, _>("id")?, row.try_get::<i64, _>("balance_micros")?);
+                    }
+                }
+                let mut entries = Vec::with_capacity(transfers.len() * 2);
+                for transfer in transfers {
+                    for (account, delta) in [
+                        (&transfer.debit, -transfer.amount.micros()),
+                        (&transfer.credit, transfer.amount.micros()),
+                    ] {
+                        let balance = balances
+                            .get_mut(account.0.as_str())
+                            .ok_or_else(|| sql::corrupt("transfers.account", &account.0))?;
+                        *balance = balance.checked_add(delta).ok_or_else(|| sql::corrupt("fund_accounts.balance_micros", &account.0))?;
+                        entries.push((transfer, account, delta, *balance));
+                    }
+                }
+                for chunk in transfers.chunks(sql::MAX_ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<Db>::new(
+                        "INSERT INTO transfers (id, debit_account_id, credit_account_id, \
+                         amount_micros, kind, at, partner_id, counterparty_id) ",
+                    );
+                    query.push_values(chunk, |mut row, t| {
+                        let parties = t.parties.as_ref();
+                        row.push_bind(t.id.as_str())
+                            .push_bind(t.debit.0.as_str())
+                            .push_bind(t.credit.0.as_str())
+                            .push_bind(t.amount.micros())
+                            .push_bind(t.kind.code())
+                            .push_bind(t.at.millis())
+                            .push_bind(parties.map(|p| p.partner.0.as_str()))
+                            .push_bind(parties.map(|p| p.counterparty.as_str()));
+                    });
+                    query.build().execute(&mut *self.tx).await?;
+                }
+                for chunk in entries.chunks(sql::MAX_ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<Db>::new(
                         "INSERT INTO ledger_entries (transfer_id, account_id, amount_micros, \
-                         balance_after_micros, at) VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(&transfer.id)
-                    .bind(&account.0)
-                    .bind(delta)
-                    .bind(balance_after)
-                    .bind(transfer.at.millis())
-                    .execute(&mut *self.tx)
-                    .await?;
+                         balance_after_micros, at) ",
+                    );
+                    query.push_values(chunk, |mut row, (transfer, account, delta, after)| {
+                        row.push_bind(transfer.id.as_str())
+                            .push_bind(account.0.as_str())
+                            .push_bind(*delta)
+                            .push_bind(*after)
+                            .push_bind(transfer.at.millis());
+                    });
+                    query.build().execute(&mut *self.tx).await?;
+                }
+                let mut deltas: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+                for (_, account, delta, _) in &entries {
+                    let sum = deltas.entry(account.0.as_str()).or_insert(0);
+                    *sum = sum.checked_add(*delta).ok_or_else(|| sql::corrupt("fund_accounts.balance_micros", &account.0))?;
+                }
+                let deltas: Vec<(&str, i64)> = deltas.into_iter().collect();
+                for chunk in deltas.chunks(sql::MAX_ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<Db>::new("WITH moves (id, delta) AS (");
+                    query.push_values(chunk, |mut row, (id, delta)| {
+                        row.push_bind(*id).push_bind(*delta);
+                    });
+                    query.push(
+                        ") UPDATE fund_accounts SET balance_micros = balance_micros + \
+                         (SELECT moves.delta FROM moves WHERE moves.id = fund_accounts.id) \
+                         WHERE id IN (SELECT id FROM moves)",
+                    );
+                    let res = query.build().execute(&mut *self.tx).await?;
+                    if res.rows_affected() != chunk.len() as u64 {
+                        return Err(sql::corrupt("transfers.account", "missing"));
+                    }
                 }
                 Ok(())
             }
@@ -897,14 +1021,6 @@ macro_rules! rows_impl {
             query
         }
 
-        impl $tx {
-            /// Runs one statement that returns nothing, such as `SAVEPOINT op`.
-            pub(crate) async fn execute(&mut self, statement: &str) -> Result<(), StoreError> {
-                sqlx::query(statement).execute(&mut *self.tx).await?;
-                Ok(())
-            }
-        }
-
         #[async_trait]
         impl IdempotencyRows for $tx {
             async fn idempotent_result(
@@ -955,23 +1071,25 @@ macro_rules! rows_impl {
 
         #[async_trait]
         impl AuditRows for $tx {
-            async fn insert_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
-                sqlx::query(
-                    "INSERT INTO audit_events (id, at, actor_kind, actor_id, source_ip, \
-                     request_id, operation, target, result) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(&event.id)
-                .bind(event.at.millis())
-                .bind(event.actor.kind())
-                .bind(event.actor.id())
-                .bind(&event.source_ip)
-                .bind(&event.request_id)
-                .bind(&event.operation)
-                .bind(&event.target)
-                .bind(&event.result)
-                .execute(&mut *self.tx)
-                .await?;
+            async fn insert_audit_events(&mut self, events: &[AuditEvent]) -> Result<(), StoreError> {
+                for chunk in events.chunks(sql::MAX_ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<Db>::new(
+                        "INSERT INTO audit_events (id, at, actor_kind, actor_id, source_ip, \
+                         request_id, operation, target, result) ",
+                    );
+                    query.push_values(chunk, |mut row, event| {
+                        row.push_bind(event.id.as_str())
+                            .push_bind(event.at.millis())
+                            .push_bind(event.actor.kind())
+                            .push_bind(event.actor.id())
+                            .push_bind(event.source_ip.as_str())
+                            .push_bind(event.request_id.as_str())
+                            .push_bind(event.operation.as_str())
+                            .push_bind(event.target.as_str())
+                            .push_bind(event.result.as_str());
+                    });
+                    query.build().execute(&mut *self.tx).await?;
+                }
                 Ok(())
             }
 

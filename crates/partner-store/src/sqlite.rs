@@ -100,18 +100,6 @@ impl Tx for SqliteTx {
         }
         Ok(())
     }
-
-    async fn savepoint(&mut self) -> Result<(), StoreError> {
-        self.execute("SAVEPOINT op").await
-    }
-
-    async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
-        self.execute("ROLLBACK TO SAVEPOINT op").await
-    }
-
-    async fn release_savepoint(&mut self) -> Result<(), StoreError> {
-        self.execute("RELEASE SAVEPOINT op").await
-    }
 }
 
 crate::sql::rows_impl!(SqliteTx);

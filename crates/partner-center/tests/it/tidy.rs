@@ -107,17 +107,17 @@ fn both_backends_have_the_same_migrations() {
 }
 
 /// Balances change only by a transfer: one statement in the store writes `balance_micros`,
-/// and it is `post_transfer`'s.
+/// and it is `post_transfers`'.
 #[test]
 fn only_transfers_write_balances() {
     let balance_write = ["SET balance", "_micros"].concat();
     let sql = read(&workspace().join("crates/partner-store/src/sql.rs"));
     let writes: Vec<&str> = sql.lines().filter(|l| l.contains(&balance_write)).collect();
     assert_eq!(writes.len(), 1, "{writes:?}");
-    let post = sql.find("async fn post_transfer").unwrap();
+    let post = sql.find("async fn post_transfers(").unwrap();
     let write = sql.find(&balance_write).unwrap();
     let next_fn = sql[post + 1..].find("async fn ").map(|i| i + post + 1).unwrap_or(sql.len());
-    assert!((post..next_fn).contains(&write), "balances are written outside post_transfer");
+    assert!((post..next_fn).contains(&write), "balances are written outside post_transfers");
     for file in rust_files(&workspace().join("crates")) {
         if !file.ends_with("partner-store/src/sql.rs") {
             assert!(!read(&file).contains(&balance_write), "{} writes balances", file.display());
