@@ -190,17 +190,17 @@ impl Engine {
         }
         // An owner without a cash account yet gets an empty one.
         for owner in owners {
-            if !state.accounts.contains_key(&owner) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = state.accounts.entry(owner) {
                 let account = FundAccount {
                     id: AccountId(self.ids.next_id()),
-                    owner: owner.clone(),
+                    owner: slot.key().clone(),
                     kind: AccountKind::Cash,
                     balance: Money::ZERO,
                     designated: Money::ZERO,
                     credit_limit: Money::ZERO,
                 };
                 tx.insert_fund_account(&account).await?;
-                state.accounts.insert(owner, account);
+                slot.insert(account);
             }
         }
         Ok(state)
