@@ -77,3 +77,42 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Money moved by the partner operations' rule never overdraws a payer: random movements
+    /// among random accounts keep the total, keep every balance at or above zero, and refuse
+    /// exactly the movements the payer's available balance cannot cover.
+    #[test]
+    fn moving_funds_never_overdraws(
+        openings in prop::collection::vec(0i64..1_000_000, 2..10),
+        designated in prop::collection::vec(0i64..300_000, 10),
+        moves in prop::collection::vec((0usize..10, 0usize..10, 1i64..400_000), 0..80),
+    ) {
+        let mut accounts: Vec<FundAccount> = openings
+            .iter()
+            .zip(&designated)
+            .enumerate()
+            .map(|(i, (b, d))| FundAccount { designated: Money::from_micros((*d).min(*b)), ..account(&format!("a{i}"), *b) })
+            .collect();
+        let total: i64 = openings.iter().sum();
+        for (n, (from, to, amount)) in moves.into_iter().enumerate() {
+            let (from, to) = (from % accounts.len(), to % accounts.len());
+            let available = funds::available(&accounts[from]).micros();
+            let res = funds::move_funds(&accounts[from], &accounts[to], Money::from_micros(amount),
+                TransferKind::Adjust, format!("t{n}"), AT);
+            match res {
+                Ok(transfer) => {
+                    prop_assert!(amount <= available);
+                    let (new_from, new_to) = (funds::apply(&transfer, &accounts[from]).unwrap(), funds::apply(&transfer, &accounts[to]).unwrap());
+                    accounts[from].balance = new_from;
+                    accounts[to].balance = new_to;
+                }
+                Err(FundsError::InsufficientBalance { .. }) => prop_assert!(amount > available),
+                Err(FundsError::TransferToSameAccount) => prop_assert_eq!(from, to),
+                Err(other) => prop_assert!(false, "unexpected {other:?}"),
+            }
+            prop_assert!(accounts.iter().all(|a| !a.balance.is_negative()));
+            prop_assert_eq!(accounts.iter().map(|a| a.balance.micros()).sum::<i64>(), total);
+        }
+    }
+}
