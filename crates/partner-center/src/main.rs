@@ -138,8 +138,18 @@ async fn serve(
     let world = world_file.as_deref().map(world::read).transpose().map_err(|e| e.to_string())?;
     let demo_world = demo.then(world::demo).transpose().map_err(|e| e.to_string())?;
     let engine = open_engine(database).await?;
-    for w in world.iter().chain(demo_world.iter()) {
-        apply_world(&engine, w).await?;
+    if let Some(world) = &world {
+        apply_world(&engine, world).await?;
+    }
+    if let Some(demo_world) = &demo_world {
+        let report =
+            engine.apply_world(&Caller::system(), demo_world).await.map_err(|e| e.to_string())?;
+        if report.partners_created > 0 {
+            engine
+                .play_demo_history()
+                .await
+                .map_err(|e| format!("the demo history failed: {e}"))?;
+        }
     }
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
         .install_recorder()

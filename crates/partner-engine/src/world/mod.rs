@@ -740,3 +740,59 @@ impl Engine {
         Ok(account)
     }
 }
+
+impl Engine {
+    /// Gives the demo world's records some history: the movements a channel makes in its first
+    /// days. Played once, when the demo world is first applied.
+    pub async fn play_demo_history(&self) -> Result<(), EngineError> {
+        let partner = |id: &str| Caller {
+            principal: crate::Principal::Partner(PartnerId(id.to_owned())),
+            source_ip: "demo".to_owned(),
+            request_id: "demo".to_owned(),
+        };
+        let yuan = |text: &str| text.parse::<Decimal>().unwrap_or_default();
+        let (acme, nova) = (partner("dist-acme"), partner("sp-nova"));
+        self.update_indirect_partner_account(&acme, "resel-bolt".into(), yuan("1000.00"), None)
+            .await?;
+        self.reclaim_indirect_partner_account(&acme, "resel-cove".into(), yuan("200.00"), None)
+            .await?;
+        self.update_customer_account_amount(
+            &acme,
+            "cust-lighthouse".into(),
+            yuan("500.00"),
+            None,
+            None,
+        )
+        .await?;
+        self.update_customer_account_amount(
+            &acme,
+            "cust-harbor".into(),
+            yuan("200.00"),
+            None,
+            None,
+        )
+        .await?;
+        self.reclaim_to_partner_account(&acme, "cust-harbor".into(), yuan("50.00"), None, None)
+            .await?;
+        let for_bolt = Some("resel-bolt".to_owned());
+        self.update_customer_account_amount(
+            &acme,
+            "cust-juniper".into(),
+            yuan("300.00"),
+            for_bolt,
+            None,
+        )
+        .await?;
+        self.update_customer_account_amount(
+            &nova,
+            "cust-saffron".into(),
+            yuan("400.00"),
+            None,
+            None,
+        )
+        .await?;
+        self.reclaim_to_partner_account(&nova, "cust-saffron".into(), yuan("100.00"), None, None)
+            .await?;
+        Ok(())
+    }
+}

@@ -131,3 +131,16 @@ fn the_demo_world_is_valid_and_has_keys() {
         assert!(roles.contains(&role), "the demo has no {role} key");
     }
 }
+
+#[tokio::test]
+async fn the_demo_history_leaves_a_record_in_every_list() {
+    let t = TestEngine::new().await;
+    t.engine.apply_world(&Caller::system(), &world::demo().unwrap()).await.unwrap();
+    t.engine.play_demo_history().await.unwrap();
+    let acme = partner("dist-acme");
+    let records = t.engine.list_partner_adjust_records(&acme, Default::default()).await.unwrap();
+    assert_eq!(records.total, 5, "adjusts and reclaims with its customers and resellers");
+    let mut tx = t.engine.store().read().await.unwrap();
+    assert_eq!(tx.balance_sum().await.unwrap(), Money::ZERO);
+    assert!(tx.accounts_off_their_ledger().await.unwrap().is_empty());
+}
