@@ -12,7 +12,6 @@ use std::{collections::HashMap, sync::OnceLock};
 
 use partner_domain::{
     Money, Timestamp,
-    audit::AuditEvent,
     customers::CustomerId,
     funds::{AccountId, AccountKind, FundAccount, Owner},
     partners::PartnerId,
@@ -247,25 +246,5 @@ impl Engine {
             _ => None,
         };
         Ok(Decided { result, remember })
-    }
-
-    fn audit_event(
-        &self,
-        caller: &Caller,
-        at: Timestamp,
-        operation: &str,
-        target: String,
-        result: &str,
-    ) -> AuditEvent {
-        AuditEvent {
-            id: self.ids.next_id(),
-            at,
-            actor: caller.actor(),
-            source_ip: caller.source_ip.clone(),
-            request_id: caller.request_id.clone(),
-            operation: operation.to_owned(),
-            target,
-            result: result.to_owned(),
-        }
     }
 }

@@ -184,17 +184,7 @@ impl Engine {
         target: String,
         result: &str,
     ) -> Result<(), EngineError> {
-        let event = AuditEvent {
-            id: self.ids.next_id(),
-            at,
-            actor: caller.actor(),
-            source_ip: caller.source_ip.clone(),
-            request_id: caller.request_id.clone(),
-            operation: operation.to_owned(),
-            target,
-            result: result.to_owned(),
-        };
-        tx.insert_audit_event(&event).await?;
+        tx.insert_audit_event(&self.audit_event(caller, at, operation, target, result)).await?;
         Ok(())
     }
 
@@ -209,23 +199,34 @@ impl Engine {
         let res: Result<(), EngineError> = async {
             let mut tx = self.store.write().await?;
             let at = self.now(&mut *tx).await?;
-            let event = AuditEvent {
-                id: self.ids.next_id(),
-                at,
-                actor: caller.actor(),
-                source_ip: caller.source_ip.clone(),
-                request_id: caller.request_id.clone(),
-                operation: operation.to_owned(),
-                target,
-                result: err.rule().to_owned(),
-            };
-            tx.insert_audit_event(&event).await?;
+            self.audit_in(&mut *tx, caller, at, operation, target, err.rule()).await?;
             tx.commit().await?;
             Ok(())
         }
         .await;
         if let Err(audit_err) = res {
             tracing::error!(error = %audit_err, operation, "could not record a refused operation");
+        }
+    }
+
+    /// One audit event: who, from where, which operation, on what, with which result, when.
+    fn audit_event(
+        &self,
+        caller: &Caller,
+        at: Timestamp,
+        operation: &str,
+        target: String,
+        result: &str,
+    ) -> AuditEvent {
+        AuditEvent {
+            id: self.ids.next_id(),
+            at,
+            actor: caller.actor(),
+            source_ip: caller.source_ip.clone(),
+            request_id: caller.request_id.clone(),
+            operation: operation.to_owned(),
+            target,
+            result: result.to_owned(),
         }
     }
 

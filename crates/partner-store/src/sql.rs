@@ -252,15 +252,8 @@ macro_rules! rows_impl {
             async fn partners_by_ids(&mut self, ids: &[String]) -> Result<Vec<Partner>, StoreError> {
                 let mut rows = Vec::new();
                 for chunk in ids.chunks(sql::MAX_ROWS_PER_STATEMENT) {
-                    let mut query = sqlx::QueryBuilder::<Db>::new(format!(
-                        "SELECT {PARTNER_COLUMNS} FROM partners WHERE id IN ("
-                    ));
-                    let mut list = query.separated(", ");
-                    for id in chunk {
-                        list.push_bind(id.as_str());
-                    }
-                    query.push(")");
-                    for row in query.build().fetch_all(&mut *self.tx).await? {
+                    let select = format!("SELECT {PARTNER_COLUMNS} FROM partners WHERE id IN (");
+                    for row in select_by_ids(select, chunk).build().fetch_all(&mut *self.tx).await? {
                         rows.push(partner_row(&row)?);
                     }
                 }
@@ -310,15 +303,8 @@ macro_rules! rows_impl {
             async fn customers_by_ids(&mut self, ids: &[String]) -> Result<Vec<Customer>, StoreError> {
                 let mut rows = Vec::new();
                 for chunk in ids.chunks(sql::MAX_ROWS_PER_STATEMENT) {
-                    let mut query = sqlx::QueryBuilder::<Db>::new(format!(
-                        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id IN ("
-                    ));
-                    let mut list = query.separated(", ");
-                    for id in chunk {
-                        list.push_bind(id.as_str());
-                    }
-                    query.push(")");
-                    for row in query.build().fetch_all(&mut *self.tx).await? {
+                    let select = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id IN (");
+                    for row in select_by_ids(select, chunk).build().fetch_all(&mut *self.tx).await? {
                         rows.push(customer_row(&row)?);
                     }
                 }
@@ -999,6 +985,17 @@ macro_rules! rows_impl {
                 .await?;
                 Ok(())
             }
+        }
+
+        /// `select` (ending in `IN (`) completed with one placeholder per id.
+        fn select_by_ids(select: String, ids: &[String]) -> sqlx::QueryBuilder<'_, Db> {
+            let mut query = sqlx::QueryBuilder::<Db>::new(select);
+            let mut list = query.separated(", ");
+            for id in ids {
+                list.push_bind(id.as_str());
+            }
+            query.push(")");
+            query
         }
 
         /// Binds the ledger-entry filters in the order `ledger_entries` numbers its placeholders.

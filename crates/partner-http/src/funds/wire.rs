@@ -277,7 +277,7 @@ pub(crate) struct ListCustomerAccountChangeRecordsRequest {
     pub(crate) trade_time_begin: Option<String>,
     pub(crate) trade_time_end: Option<String>,
     pub(crate) trade_id: Option<String>,
-    /// Payment channels: no operation records one yet, so these select nothing more.
+    /// Payment channels: accepted, and not yet a filter, since no movement records one.
     #[allow(dead_code)]
     pub(crate) payment_channel_id: Option<String>,
     #[allow(dead_code)]

@@ -3,7 +3,8 @@
 
 use expect_test::{expect, expect_file};
 use partner_domain::{
-    money::MoneyError, paging::PageError, partners::PartnerError, time::ClockError,
+    Money, funds::FundsError, money::MoneyError, paging::PageError, partners::PartnerError,
+    time::ClockError,
 };
 use partner_engine::EngineError;
 use partner_http::error::status_and_code;
@@ -17,6 +18,14 @@ fn the_cbc_table() {
         EngineError::InvalidParameter { field: "limit", reason: String::new() },
         EngineError::Page(PageError::LimitOutOfRange { max: 100 }),
         EngineError::Money(MoneyError::TooManyDecimals { max: 2 }),
+        EngineError::Funds(FundsError::AmountMustBePositive),
+        EngineError::Funds(FundsError::NotYourCustomer("x".into())),
+        EngineError::Funds(FundsError::ReferralCustomerFundsAreNotYours("x".into())),
+        EngineError::Funds(FundsError::InsufficientBalance {
+            available: Money::ZERO,
+            requested: Money::ZERO,
+        }),
+        EngineError::IdempotencyKeyReused("x".into()),
         EngineError::Clock(ClockError::ClockNotManual),
         EngineError::Clock(ClockError::ClockMovesForwardOnly),
         EngineError::UnknownOwner { kind: "partner", id: "x".into() },
@@ -28,22 +37,27 @@ fn the_cbc_table() {
         .iter()
         .map(|e| {
             let (status, code) = status_and_code(e);
-            format!("{:<30} {} {code}\n", e.rule(), status.as_u16())
+            format!("{:<34} {} {code}\n", e.rule(), status.as_u16())
         })
         .collect();
     expect![[r#"
-        OperationNotOpenToCaller       403 CBC.0151
-        OperationNotOpenToPartnerKind  403 CBC.0151
-        NotYourIndirectPartner         400 CBC.99000037
-        InvalidParameter               400 CBC.0100
-        InvalidPage                    400 CBC.0100
-        InvalidAmount                  400 CBC.0100
-        ClockNotManual                 409 PC.ClockNotManual
-        ClockMovesForwardOnly          409 PC.ClockMovesForwardOnly
-        UnknownOwner                   400 PC.UnknownOwner
-        UnknownAccessKey               404 PC.UnknownAccessKey
-        WorldInvalid                   400 PC.WorldInvalid
-        Internal                       500 CBC.0999
+        OperationNotOpenToCaller           403 CBC.0151
+        OperationNotOpenToPartnerKind      403 CBC.0151
+        NotYourIndirectPartner             400 CBC.99000037
+        InvalidParameter                   400 CBC.0100
+        InvalidPage                        400 CBC.0100
+        InvalidAmount                      400 CBC.0100
+        AmountMustBePositive               400 CBC.0100
+        NotYourCustomer                    400 CBC.99000035
+        ReferralCustomerFundsAreNotYours   400 CBC.99000000
+        InsufficientBalance                400 CBC.99005003
+        IdempotencyKeyReused               409 PC.IdempotencyKeyReused
+        ClockNotManual                     409 PC.ClockNotManual
+        ClockMovesForwardOnly              409 PC.ClockMovesForwardOnly
+        UnknownOwner                       400 PC.UnknownOwner
+        UnknownAccessKey                   404 PC.UnknownAccessKey
+        WorldInvalid                       400 PC.WorldInvalid
+        Internal                           500 CBC.0999
     "#]]
     .assert_eq(&table);
 }
