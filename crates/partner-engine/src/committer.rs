@@ -116,6 +116,7 @@ impl Engine {
         &self,
         jobs: &[Job],
     ) -> Result<Vec<Result<String, EngineError>>, StoreError> {
+        let started = std::time::Instant::now();
         let mut tx = self.store.write().await?;
         let now = match self.now(&mut *tx).await {
             Ok(now) => now,
@@ -123,6 +124,7 @@ impl Engine {
             Err(_) => return Err(StoreError::Busy),
         };
         let mut state = self.load_batch(&mut *tx, jobs).await?;
+        let loaded = started.elapsed();
         let mut transfers = Vec::new();
         let mut events = Vec::with_capacity(jobs.len());
         let mut remembered: HashMap<(String, String), IdempotentResult> = HashMap::new();
@@ -147,12 +149,22 @@ impl Engine {
             }
             results.push(decided.result);
         }
+        let decided = started.elapsed();
         tx.post_transfers(&transfers).await?;
         tx.insert_audit_events(&events).await?;
+        let written = started.elapsed();
         for ((caller, key), result) in &remembered {
             tx.insert_idempotent_result(caller, key, result, now).await?;
         }
         tx.commit().await?;
+        tracing::debug!(
+            n_jobs = jobs.len(),
+            load_us = loaded.as_micros() as u64,
+            decide_us = decided.as_micros() as u64,
+            write_us = written.as_micros() as u64,
+            commit_us = started.elapsed().as_micros() as u64,
+            "group commit"
+        );
         Ok(results)
     }
 

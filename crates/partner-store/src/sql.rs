@@ -587,16 +587,17 @@ macro_rules! rows_impl {
                      AND ($2 IS NULL OR t.counterparty_id = $2) AND ($3 IS NULL OR t.kind = $3) \
                      AND ($4 IS NULL OR t.at >= $4) AND ($5 IS NULL OR t.at <= $5) \
                      AND ($6 IS NULL OR t.id = $6)";
+                // A transfer's debit entry (its one negative entry) gives it its place in the
+                // order money moved.
                 let query = format!(
                     "SELECT t.id, t.kind, t.amount_micros, t.at, t.counterparty_id, \
                        COALESCE(c.account_name, p.name, '') AS counterparty_name, \
                        COUNT(*) OVER () AS total \
                      FROM transfers t \
+                     JOIN ledger_entries e ON e.transfer_id = t.id AND e.amount_micros < 0 \
                      LEFT JOIN customers c ON c.id = t.counterparty_id \
                      LEFT JOIN partners p ON p.id = t.counterparty_id \
-                     WHERE {WHERE} ORDER BY t.at DESC, \
-                       (SELECT MAX(e.entry_no) FROM ledger_entries e WHERE e.transfer_id = t.id) DESC \
-                     LIMIT $7 OFFSET $8"
+                     WHERE {WHERE} ORDER BY t.at DESC, e.entry_no DESC LIMIT $7 OFFSET $8"
                 );
                 let kind = filter.kind.map(TransferKind::code);
                 let rows = sqlx::query(&query)

@@ -13,7 +13,7 @@ CREATE TABLE ledger_entries (
     at BIGINT NOT NULL
 );
 CREATE INDEX ledger_entries_by_account ON ledger_entries (account_id, at, entry_no);
-CREATE INDEX ledger_entries_by_transfer ON ledger_entries (transfer_id);
+CREATE INDEX ledger_entries_by_transfer ON ledger_entries (transfer_id, entry_no);
 
 -- Transfers posted before entries existed get theirs, in the order they were made.
 INSERT INTO ledger_entries (transfer_id, account_id, amount_micros, balance_after_micros, at)
