@@ -438,33 +438,49 @@ macro_rules! rows_impl {
                 &mut self,
                 owners: &[Owner],
             ) -> Result<Vec<FundAccount>, StoreError> {
-                let mut accounts = Vec::new();
-                for owner_kind in ["partner", "customer"] {
-                    let mut ids: Vec<&str> = owners
+                let ids_of = |owner_kind: &str| {
+                    let mut ids: Vec<String> = owners
                         .iter()
                         .map(sql::owner_key)
                         .filter(|(kind, _)| *kind == owner_kind)
-                        .map(|(_, id)| id)
+                        .map(|(_, id)| id.to_owned())
                         .collect();
                     ids.sort_unstable();
                     ids.dedup();
-                    for chunk in ids.chunks(sql::MAX_ROWS_PER_STATEMENT) {
-                        let mut query = sqlx::QueryBuilder::<Db>::new(format!(
-                            "SELECT {FUND_ACCOUNT_COLUMNS} FROM fund_accounts WHERE kind = "
-                        ));
-                        query.push_bind(AccountKind::Cash.code());
-                        query.push(" AND owner_kind = ");
+                    ids
+                };
+                let (partners, customers) = (ids_of("partner"), ids_of("customer"));
+                let mut accounts = Vec::new();
+                let n_chunks = partners.len().max(customers.len()).div_ceil(sql::MAX_ROWS_PER_STATEMENT).max(1);
+                for n in 0..n_chunks {
+                    let chunk = |ids: &[String]| -> Vec<String> {
+                        ids.iter().skip(n * sql::MAX_ROWS_PER_STATEMENT).take(sql::MAX_ROWS_PER_STATEMENT).cloned().collect()
+                    };
+                    let (partners, customers) = (chunk(&partners), chunk(&customers));
+                    // One statement for both kinds of owner; `partner` sorts after `customer`, so
+                    // partners' accounts are locked first, each kind in id order.
+                    let mut query = sqlx::QueryBuilder::<Db>::new(format!(
+                        "SELECT {FUND_ACCOUNT_COLUMNS} FROM fund_accounts WHERE kind = "
+                    ));
+                    query.push_bind(AccountKind::Cash.code());
+                    query.push(" AND (1 = 0");
+                    for (owner_kind, ids) in [("partner", &partners), ("customer", &customers)] {
+                        if ids.is_empty() {
+                            continue;
+                        }
+                        query.push(" OR (owner_kind = ");
                         query.push_bind(owner_kind);
                         query.push(" AND owner_id IN (");
                         let mut list = query.separated(", ");
-                        for id in chunk {
-                            list.push_bind(*id);
+                        for id in ids {
+                            list.push_bind(id.clone());
                         }
-                        query.push(") ORDER BY id");
-                        query.push(super::LOCK_ROWS);
-                        for row in query.build().fetch_all(&mut *self.tx).await? {
-                            accounts.push(fund_account_row(&row)?);
-                        }
+                        query.push("))");
+                    }
+                    query.push(") ORDER BY owner_kind DESC, id");
+                    query.push(super::LOCK_ROWS);
+                    for row in query.build().fetch_all(&mut *self.tx).await? {
+                        accounts.push(fund_account_row(&row)?);
                     }
                 }
                 Ok(accounts)

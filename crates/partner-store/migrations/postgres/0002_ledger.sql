@@ -3,6 +3,9 @@
 ALTER TABLE transfers ADD COLUMN partner_id TEXT;
 ALTER TABLE transfers ADD COLUMN counterparty_id TEXT;
 CREATE INDEX transfers_by_partner ON transfers (partner_id, at, id);
+-- Accounts' movements are read from their ledger entries now: these would only slow writes.
+DROP INDEX transfers_by_debit;
+DROP INDEX transfers_by_credit;
 
 CREATE TABLE ledger_entries (
     entry_no BIGSERIAL PRIMARY KEY,
