@@ -33,10 +33,28 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 import requests
-from huaweicloudsdkbss.v2 import BssClient
+from huaweicloudsdkbss.v2 import (
+    AdjustAccountReq,
+    AdjustToIndirectPartnerReq,
+    BssClient,
+    CustomerInfoV2,
+    ListCustomerAccountChangeRecordsRequest,
+    ListCustomersBalancesDetailRequest,
+    ListPartnerAccountChangeRecordsRequest,
+    ListPartnerAdjustRecordsRequest,
+    ListPartnerBalancesRequest,
+    QueryCustomersBalancesReq,
+    ReclaimIndirectPartnerAccountReq,
+    ReclaimIndirectPartnerAccountRequest,
+    ReclaimToPartnerAccountBalancesReq,
+    ReclaimToPartnerAccountRequest,
+    UpdateCustomerAccountAmountRequest,
+    UpdateIndirectPartnerAccountRequest,
+)
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkcore.http.http_handler import HttpHandler
 from huaweicloudsdkcore.region.region import Region
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
@@ -194,6 +212,13 @@ class Server:
     def get(self, path, **kwargs):
         """An unsigned request."""
         return self.http.get(self.url + path, timeout=30, **kwargs)
+
+    def kill(self):
+        """SIGKILL (`kill -9`: no chance to clean up), wait; the exit status. `stop` still closes the log."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        return self.proc.returncode
 
     def stop(self):
         """SIGTERM, wait; the exit status (killed after STOP_TIMEOUT_S: then not 0)."""
@@ -373,8 +398,10 @@ def check_auth_error(resp, variant=None):
 # The official SDK
 
 
-def sdk_client(server, key, *, domain_id=OWNER, iam_endpoint=None, endpoints_only=False):
-    """A BssClient for `key`, by default exactly as the README tells users to build it."""
+def sdk_client(server, key, *, domain_id=OWNER, iam_endpoint=None, endpoints_only=False, http_handler=None):
+    """A BssClient for `key`, by default exactly as the README tells users to build it.
+
+    `http_handler`: an SDK HttpHandler, e.g. `header_handler(...)` to send extra headers."""
     if domain_id is OWNER:
         domain_id = key.owner_id
     credentials = GlobalCredentials(key.ak, key.sk, domain_id)
@@ -383,11 +410,23 @@ def sdk_client(server, key, *, domain_id=OWNER, iam_endpoint=None, endpoints_onl
     config = HttpConfig.get_default_config()
     config.timeout = (10, 30)
     builder = BssClient.new_builder().with_credentials(credentials).with_http_config(config)
+    if http_handler is not None:
+        builder = builder.with_http_handler(http_handler)
     if endpoints_only:
         builder = builder.with_endpoints([server.url])
     else:
         builder = builder.with_region(Region("local", server.url))
     return builder.build()
+
+
+def header_handler(headers):
+    """An SDK HttpHandler adding `headers` to every request of a client.
+
+    The SDK runs request handlers on the signed request just before sending it, so these headers
+    are not in SignedHeaders (the server verifies only the signed ones)."""
+    def add_headers(request, logger, **_):
+        request.header_params.update(headers)
+    return HttpHandler().add_request_handler(add_headers)
 
 
 def wire_body(response, model):
@@ -410,3 +449,172 @@ def check_sdk_error(exc, status, code):
         f"expected {status} {code}, got {exc.status_code} {exc.error_code}: {exc.error_msg}")
     assert exc.error_msg, "error_msg missing"
     assert exc.request_id, "X-Request-Id missing"
+
+
+# ---------------------------------------------------------------------------------------------
+# Fund operations (test_funds_ops.py, test_funds_durability.py; reference: funds.md §2.1–2.4)
+
+CASH_ACCOUNT = 1
+
+
+@dataclass(frozen=True)
+class MoneyOp:
+    """One of the four money-moving operations: its SDK method, models, path and answer."""
+
+    name: str
+    method: str  # the BssClient method
+    request: type  # the SDK request (wrapping `body`)
+    body: type  # the SDK body model
+    response: str  # the SDK response model, for wire_body
+    path: str
+    id_field: str  # `transfer_id` for adjusts, `trans_id` for reclaims
+    id_prefix: str  # "AD" or "RE"
+    target: str  # the body field naming the target: customer_id or indirect_partner_id
+
+    def __str__(self):
+        return self.name
+
+
+def _money_ops():
+    base = "/v2/accounts/partner-accounts/"
+    return (
+        MoneyOp("adjust", "update_customer_account_amount", UpdateCustomerAccountAmountRequest,
+                AdjustAccountReq, "UpdateCustomerAccountAmountResponse", base + "adjust-amount",
+                "transfer_id", "AD", "customer_id"),
+        MoneyOp("reclaim", "reclaim_to_partner_account", ReclaimToPartnerAccountRequest,
+                ReclaimToPartnerAccountBalancesReq, "ReclaimToPartnerAccountResponse", base + "reclaim",
+                "trans_id", "RE", "customer_id"),
+        MoneyOp("reseller-adjust", "update_indirect_partner_account", UpdateIndirectPartnerAccountRequest,
+                AdjustToIndirectPartnerReq, "UpdateIndirectPartnerAccountResponse",
+                base + "indirect-partner-adjust", "transfer_id", "AD", "indirect_partner_id"),
+        MoneyOp("reseller-reclaim", "reclaim_indirect_partner_account", ReclaimIndirectPartnerAccountRequest,
+                ReclaimIndirectPartnerAccountReq, "ReclaimIndirectPartnerAccountResponse",
+                base + "indirect-partner-reclaim", "trans_id", "RE", "indirect_partner_id"),
+    )
+
+
+ADJUST, RECLAIM, RESELLER_ADJUST, RESELLER_RECLAIM = MONEY_OPS = _money_ops()
+
+
+def money_request(op, **fields):
+    """The SDK request of `op`; a str `amount` becomes a Decimal (what the SDK model wants)."""
+    if isinstance(fields.get("amount"), str):
+        fields["amount"] = decimal.Decimal(fields["amount"])
+    return op.request(body=op.body(**fields))
+
+
+def idempotent_client(server, caller, idempotency_key):
+    """An SDK client of world entity `caller` sending `X-Idempotency-Key` on every request."""
+    return sdk_client(server, KEYS[caller], http_handler=header_handler({"X-Idempotency-Key": idempotency_key}))
+
+
+def check_money_answer(op, body):
+    """`body` is op's answer: exactly its id field, a string starting with AD (adjust) or RE."""
+    assert_wire(body, op.response)
+    assert set(body) == {op.id_field}, f"{op}: expected only {op.id_field!r}: {body}"
+    tid = body[op.id_field]
+    assert isinstance(tid, str) and tid.startswith(op.id_prefix) and len(tid) <= 128, f"{op}: {body}"
+    return tid
+
+
+def move_money(server, op, caller, *, client=None, idempotency_key=None, **fields):
+    """Runs money op `op` as world entity `caller` through the SDK; the transaction id it returned."""
+    if client is None:
+        client = (sdk_client(server, KEYS[caller]) if idempotency_key is None
+                  else idempotent_client(server, caller, idempotency_key))
+    response = getattr(client, op.method)(money_request(op, **fields))
+    return check_money_answer(op, wire_body(response, op.response))
+
+
+def money_error(server, op, caller, status, code, *, client=None, **fields):
+    """Runs money op `op` as `caller`, which must fail with `status` `code`."""
+    if client is None:
+        client = sdk_client(server, KEYS[caller])
+    exc = sdk_error(getattr(client, op.method), money_request(op, **fields))
+    check_sdk_error(exc, status, code)
+    return exc
+
+
+def partner_cash(server, partner_id):
+    """The cash balance (account_type 1) of a world partner, read with its own key, or by its
+    distributor with indirect_partner_id when it has none."""
+    partner = PARTNERS[partner_id]
+    if "ak" in partner:
+        caller, params = partner_id, {}
+    else:
+        caller, params = partner["parent"], {"indirect_partner_id": partner_id}
+    response = sdk_client(server, KEYS[caller]).list_partner_balances(ListPartnerBalancesRequest(**params))
+    body = wire_body(response, "ListPartnerBalancesResponse")
+    cash = [b for b in body["account_balances"] if b["account_type"] == CASH_ACCOUNT]
+    assert len(cash) == 1, f"{partner_id}: expected one cash account: {body}"
+    return decimal.Decimal(cash[0]["amount"])
+
+
+def customers_balances(server, caller, customer_ids, indirect_partner_id=None, client=None):
+    """The checked wire body of ListCustomersBalancesDetail for `customer_ids`."""
+    if client is None:
+        client = sdk_client(server, KEYS[caller])
+    infos = [CustomerInfoV2(customer_id=c) for c in customer_ids]
+    request = ListCustomersBalancesDetailRequest(
+        body=QueryCustomersBalancesReq(customer_infos=infos, indirect_partner_id=indirect_partner_id))
+    return wire_body(client.list_customers_balances_detail(request), "ListCustomersBalancesDetailResponse")
+
+
+def customer_cash(server, customer_ids):
+    """{customer id: cash balance} of reseller-association world customers (via their partners)."""
+    by_reader = {}
+    for customer_id in customer_ids:
+        partner = PARTNERS[CUSTOMERS[customer_id]["partner"]]
+        reader = (partner["parent"], partner["id"]) if partner["kind"] == "reseller" else (partner["id"], None)
+        by_reader.setdefault(reader, []).append(customer_id)
+    cash = {}
+    for (caller, indirect_partner_id), ids in by_reader.items():
+        body = customers_balances(server, caller, ids, indirect_partner_id)
+        cash.update({b["customer_id"]: decimal.Decimal(b["amount"]) for b in body["customer_balances"]})
+    assert sorted(cash) == sorted(customer_ids), f"balances of {customer_ids}: got {cash}"
+    return cash
+
+
+def cash_snapshot(server, partners=(), customers=()):
+    """{id: cash balance} of world partners and customers."""
+    snapshot = {p: partner_cash(server, p) for p in partners}
+    snapshot.update(customer_cash(server, customers) if customers else {})
+    return snapshot
+
+
+def adjust_records(server, caller, client=None, **params):
+    """The checked wire body of ListPartnerAdjustRecords."""
+    if client is None:
+        client = sdk_client(server, KEYS[caller])
+    response = client.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(**params))
+    return wire_body(response, "ListPartnerAdjustRecordsResponse")
+
+
+def all_adjust_records(server, caller, **params):
+    """Every adjust record of `caller` (paged by 100), newest first; checks total_count."""
+    records, total = [], None
+    while total is None or len(records) < total:
+        body = adjust_records(server, caller, offset=len(records), limit=100, **params)
+        assert total is None or body["total_count"] == total, body["total_count"]
+        total = body["total_count"]
+        if not body["records"]:
+            break
+        records += body["records"]
+    assert len(records) == total, f"{len(records)} records listed of total_count {total}"
+    return records
+
+
+def partner_change_records(server, caller, client=None, **params):
+    """The checked wire body of ListPartnerAccountChangeRecords."""
+    if client is None:
+        client = sdk_client(server, KEYS[caller])
+    response = client.list_partner_account_change_records(ListPartnerAccountChangeRecordsRequest(**params))
+    return wire_body(response, "ListPartnerAccountChangeRecordsResponse")
+
+
+def customer_change_records(server, caller, client=None, **params):
+    """The checked wire body of ListCustomerAccountChangeRecords (balance_type is required)."""
+    if client is None:
+        client = sdk_client(server, KEYS[caller])
+    response = client.list_customer_account_change_records(ListCustomerAccountChangeRecordsRequest(**params))
+    return wire_body(response, "ListCustomerAccountChangeRecordsResponse")
