@@ -1,7 +1,9 @@
 //! The production backend: PostgreSQL, shared by any number of stateless servers.
 
 use async_trait::async_trait;
-use sqlx::postgres::PgPoolOptions;
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::{Store, StoreError, Tx};
 
@@ -16,7 +18,10 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     pub async fn open(url: &str) -> Result<PostgresStore, StoreError> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        // Group commits write batches of every size from 1 to hundreds, each size its own
+        // statement text: keep them all prepared rather than re-preparing on every batch.
+        let options = PgConnectOptions::from_str(url)?.statement_cache_capacity(4096);
+        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
         // Migrations take an advisory lock, so servers starting together migrate once.
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(PostgresStore { pool })

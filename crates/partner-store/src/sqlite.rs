@@ -24,7 +24,9 @@ impl SqliteStore {
             // Acknowledged means on disk: FULL syncs the WAL at every commit.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(std::time::Duration::from_secs(30));
+            .busy_timeout(std::time::Duration::from_secs(30))
+            // Group commits write batches of every size, each size its own statement text.
+            .statement_cache_capacity(4096);
         if let Some(folder) = options.get_filename().parent()
             && !folder.as_os_str().is_empty()
         {
