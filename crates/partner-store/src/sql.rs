@@ -490,27 +490,39 @@ macro_rules! rows_impl {
                 if transfers.is_empty() {
                     return Ok(());
                 }
-                let mut ids: Vec<&str> = transfers
-                    .iter()
-                    .flat_map(|t| [t.debit.0.as_str(), t.credit.0.as_str()])
-                    .collect();
-                ids.sort_unstable();
-                ids.dedup();
-                // The balances now, to write each entry with the balance right after it.
-                let mut balances = std::collections::HashMap::new();
-                for chunk in ids.chunks(sql::MAX_ROWS_PER_STATEMENT) {
-                    let mut query = sqlx::QueryBuilder::<Db>::new(
-                        "SELECT id, balance_micros FROM fund_accounts WHERE id IN (",
-                    );
-                    let mut list = query.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
+                let overflow = |account: &AccountId| sql::corrupt("fund_accounts.balance_micros", &account.0);
+                // Each account moves once, by the sum of its transfers, in id order.
+                let mut deltas: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+                for transfer in transfers {
+                    for (account, delta) in [
+                        (&transfer.debit, -transfer.amount.micros()),
+                        (&transfer.credit, transfer.amount.micros()),
+                    ] {
+                        let sum = deltas.entry(account.0.as_str()).or_insert(0);
+                        *sum = sum.checked_add(delta).ok_or_else(|| overflow(account))?;
                     }
-                    query.push(") ORDER BY id");
-                    query.push(super::LOCK_ROWS);
+                }
+                let deltas: Vec<(&str, i64)> = deltas.into_iter().collect();
+                // The balances after the move give, walking back by the deltas, the balances
+                // before it; from those, each entry's balance right after it.
+                let mut balances = std::collections::HashMap::new();
+                for chunk in deltas.chunks(sql::MAX_ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<Db>::new("WITH moves (id, delta) AS (");
+                    query.push_values(chunk, |mut row, (id, delta)| {
+                        row.push_bind(*id).push_bind(*delta);
+                    });
+                    query.push(
+                        ") UPDATE fund_accounts SET balance_micros = balance_micros + \
+                         (SELECT moves.delta FROM moves WHERE moves.id = fund_accounts.id) \
+                         WHERE id IN (SELECT id FROM moves) RETURNING id, balance_micros",
+                    );
                     for row in query.build().fetch_all(&mut *self.tx).await? {
                         balances.insert(row.try_get::<String, _>("id")?, row.try_get::<i64, _>("balance_micros")?);
                     }
+                }
+                for (id, delta) in &deltas {
+                    let balance = balances.get_mut(*id).ok_or_else(|| sql::corrupt("transfers.account", id))?;
+                    *balance = balance.checked_sub(*delta).ok_or_else(|| sql::corrupt("fund_accounts.balance_micros", id))?;
                 }
                 let mut entries = Vec::with_capacity(transfers.len() * 2);
                 for transfer in transfers {
@@ -521,7 +533,7 @@ macro_rules! rows_impl {
                         let balance = balances
                             .get_mut(account.0.as_str())
                             .ok_or_else(|| sql::corrupt("transfers.account", &account.0))?;
-                        *balance = balance.checked_add(delta).ok_or_else(|| sql::corrupt("fund_accounts.balance_micros", &account.0))?;
+                        *balance = balance.checked_add(delta).ok_or_else(|| overflow(account))?;
                         entries.push((transfer, account, delta, *balance));
                     }
                 }
@@ -556,27 +568,6 @@ macro_rules! rows_impl {
                             .push_bind(transfer.at.millis());
                     });
                     query.build().execute(&mut *self.tx).await?;
-                }
-                let mut deltas: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
-                for (_, account, delta, _) in &entries {
-                    let sum = deltas.entry(account.0.as_str()).or_insert(0);
-                    *sum = sum.checked_add(*delta).ok_or_else(|| sql::corrupt("fund_accounts.balance_micros", &account.0))?;
-                }
-                let deltas: Vec<(&str, i64)> = deltas.into_iter().collect();
-                for chunk in deltas.chunks(sql::MAX_ROWS_PER_STATEMENT) {
-                    let mut query = sqlx::QueryBuilder::<Db>::new("WITH moves (id, delta) AS (");
-                    query.push_values(chunk, |mut row, (id, delta)| {
-                        row.push_bind(*id).push_bind(*delta);
-                    });
-                    query.push(
-                        ") UPDATE fund_accounts SET balance_micros = balance_micros + \
-                         (SELECT moves.delta FROM moves WHERE moves.id = fund_accounts.id) \
-                         WHERE id IN (SELECT id FROM moves)",
-                    );
-                    let res = query.build().execute(&mut *self.tx).await?;
-                    if res.rows_affected() != chunk.len() as u64 {
-                        return Err(sql::corrupt("transfers.account", "missing"));
-                    }
                 }
                 Ok(())
             }
