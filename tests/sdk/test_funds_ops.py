@@ -718,6 +718,9 @@ def test_adjust_records_of_own_reseller(server, ledger):
     ({"operation_time_begin": ONE_SECOND_AFTER}, []),
     ({"operation_time_end": ONE_SECOND_BEFORE}, []),
     ({"trans_id": "no-such-transaction"}, []),
+    # The SDK model: "此参数不携带或携带值为空时，不作为筛选条件" (absent or "" is no filter).
+    ({"customer_id": "", "operation_type": "", "trans_id": ""}, OWN_LEDGER_RECORDS),
+    ({"operation_time_begin": "", "operation_time_end": ""}, OWN_LEDGER_RECORDS),
     ({"indirect_partner_id": "resel-ledger", "operation_type": BEADJUST}, ["adjust-r01"]),
     ({"indirect_partner_id": "resel-ledger", "customer_id": "cust-rledger-01"}, RESELLER_LEDGER_RECORDS),
     ({"indirect_partner_id": "resel-ledger", "customer_id": "cust-ledger-01"}, []),
