@@ -145,15 +145,10 @@ pub trait FundRows {
         kind: AccountKind,
     ) -> Result<Option<FundAccount>, StoreError>;
     async fn fund_accounts_of(&mut self, owner: &Owner) -> Result<Vec<FundAccount>, StoreError>;
-    /// The account, locked against other writers until this transaction ends (PostgreSQL
-    /// `FOR UPDATE`; a SQLite write transaction holds the database already).
-    async fn fund_account_for_update(
-        &mut self,
-        owner: &Owner,
-        kind: AccountKind,
-    ) -> Result<Option<FundAccount>, StoreError>;
-    /// The cash accounts of `owners` that exist, locked like [`FundRows::fund_account_for_update`],
-    /// partners' before customers', each in id order, so that concurrent writers lock in one order.
+    /// The cash accounts of `owners` that exist, locked against other writers until this
+    /// transaction ends (PostgreSQL `FOR UPDATE`; a SQLite write transaction holds the database
+    /// already): partners' before customers', each in id order, so that concurrent writers lock
+    /// in one order.
     async fn cash_accounts_for_update(
         &mut self,
         owners: &[Owner],

@@ -392,26 +392,6 @@ macro_rules! rows_impl {
                 rows.iter().map(fund_account_row).collect()
             }
 
-            async fn fund_account_for_update(
-                &mut self,
-                owner: &Owner,
-                kind: AccountKind,
-            ) -> Result<Option<FundAccount>, StoreError> {
-                let (owner_kind, owner_id) = sql::owner_key(owner);
-                let query = format!(
-                    "SELECT {FUND_ACCOUNT_COLUMNS} FROM fund_accounts \
-                     WHERE owner_kind = $1 AND owner_id = $2 AND kind = $3{}",
-                    super::LOCK_ROWS
-                );
-                let row = sqlx::query(&query)
-                    .bind(owner_kind)
-                    .bind(owner_id)
-                    .bind(kind.code())
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
-                row.as_ref().map(fund_account_row).transpose()
-            }
-
             async fn insert_fund_account(
                 &mut self,
                 account: &FundAccount,

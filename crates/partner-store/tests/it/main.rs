@@ -223,6 +223,70 @@ async fn concurrent_writers_lose_no_update() {
 }
 
 #[tokio::test]
+async fn catalog_discounts_and_coupon_quotas_round_trip() {
+    use partner_domain::{
+        catalog::{Discount, DiscountKind, Price},
+        coupons::{CouponQuota, QuotaType},
+    };
+    for b in backends().await {
+        let mut tx = b.store.write().await.unwrap();
+        tx.insert_partner(&partner("acme", PartnerKind::Distributor, None, 1)).await.unwrap();
+        tx.insert_customer(&customer("c1", "acme", 2)).await.unwrap();
+        let price = Price {
+            cloud_service_type: "hws.service.type.ec2".into(),
+            resource_type: "hws.resource.type.vm".into(),
+            resource_spec: "s6.small.1.linux".into(),
+            region: "cn-north-4".into(),
+            on_demand_hourly: Some("0.0000001234".parse().unwrap()),
+            monthly: Some("32.20".parse().unwrap()),
+            yearly: None,
+        };
+        assert!(tx.insert_price(&price).await.unwrap());
+        assert!(!tx.insert_price(&price).await.unwrap());
+        let discount = Discount {
+            id: "d1".into(),
+            customer: "c1".into(),
+            kind: DiscountKind::Partner,
+            rate: "0.85".parse().unwrap(),
+            cloud_service_type: None,
+        };
+        assert!(tx.insert_discount(&discount).await.unwrap());
+        let quota = CouponQuota {
+            id: "q1".into(),
+            partner: PartnerId("acme".into()),
+            quota_type: QuotaType::Cash,
+            value: Money::from_micros(5_000_000),
+            balance: Money::from_micros(5_000_000),
+            parent_quota: None,
+            effective_at: Timestamp::from_millis(1),
+            expires_at: Some(Timestamp::from_millis(9)),
+        };
+        assert!(tx.insert_coupon_quota(&quota).await.unwrap());
+        tx.commit().await.unwrap();
+
+        let mut tx = b.store.read().await.unwrap();
+        assert_eq!(
+            tx.prices().await.unwrap(),
+            vec![price],
+            "{}: prices keep 10 decimals exactly",
+            b.name
+        );
+        assert_eq!(
+            tx.discounts_of(&CustomerId("c1".into())).await.unwrap(),
+            vec![discount],
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            tx.coupon_quotas_of(&PartnerId("acme".into())).await.unwrap(),
+            vec![quota],
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
 async fn clock_keys_and_audit() {
     for b in backends().await {
         let mut tx = b.store.write().await.unwrap();
