@@ -300,12 +300,16 @@ impl Engine {
         indirect_partner_id: Option<String>,
         idempotency_key: Option<String>,
     ) -> Result<String, EngineError> {
-        let request = FundMove::AdjustCustomer {
-            customer_id: required("customer_id", customer_id)?,
-            amount: amount_to_move(amount)?,
-            indirect_partner_id,
+        let target = format!("customer:{customer_id}");
+        let request = || {
+            Ok(FundMove::AdjustCustomer {
+                customer_id: required("customer_id", customer_id)?,
+                amount: amount_to_move(amount)?,
+                indirect_partner_id,
+            })
         };
-        self.commit_move(caller, request, idempotency_key).await
+        self.checked_move(caller, "UpdateCustomerAccountAmount", target, request(), idempotency_key)
+            .await
     }
 
     /// `ReclaimToPartnerAccount`: the reverse of `UpdateCustomerAccountAmount`.
@@ -317,12 +321,16 @@ impl Engine {
         indirect_partner_id: Option<String>,
         idempotency_key: Option<String>,
     ) -> Result<String, EngineError> {
-        let request = FundMove::ReclaimCustomer {
-            customer_id: required("customer_id", customer_id)?,
-            amount: amount_to_move(amount)?,
-            indirect_partner_id,
+        let target = format!("customer:{customer_id}");
+        let request = || {
+            Ok(FundMove::ReclaimCustomer {
+                customer_id: required("customer_id", customer_id)?,
+                amount: amount_to_move(amount)?,
+                indirect_partner_id,
+            })
         };
-        self.commit_move(caller, request, idempotency_key).await
+        self.checked_move(caller, "ReclaimToPartnerAccount", target, request(), idempotency_key)
+            .await
     }
 
     /// `UpdateIndirectPartnerAccount`: a distributor funds one of its resellers.
@@ -333,11 +341,21 @@ impl Engine {
         amount: Decimal,
         idempotency_key: Option<String>,
     ) -> Result<String, EngineError> {
-        let request = FundMove::AdjustReseller {
-            indirect_partner_id: required("indirect_partner_id", indirect_partner_id)?,
-            amount: amount_to_move(amount)?,
+        let target = format!("partner:{indirect_partner_id}");
+        let request = || {
+            Ok(FundMove::AdjustReseller {
+                indirect_partner_id: required("indirect_partner_id", indirect_partner_id)?,
+                amount: amount_to_move(amount)?,
+            })
         };
-        self.commit_move(caller, request, idempotency_key).await
+        self.checked_move(
+            caller,
+            "UpdateIndirectPartnerAccount",
+            target,
+            request(),
+            idempotency_key,
+        )
+        .await
     }
 
     /// `ReclaimIndirectPartnerAccount`: a distributor takes money back from its reseller.
@@ -348,11 +366,40 @@ impl Engine {
         amount: Decimal,
         idempotency_key: Option<String>,
     ) -> Result<String, EngineError> {
-        let request = FundMove::ReclaimReseller {
-            indirect_partner_id: required("indirect_partner_id", indirect_partner_id)?,
-            amount: amount_to_move(amount)?,
+        let target = format!("partner:{indirect_partner_id}");
+        let request = || {
+            Ok(FundMove::ReclaimReseller {
+                indirect_partner_id: required("indirect_partner_id", indirect_partner_id)?,
+                amount: amount_to_move(amount)?,
+            })
         };
-        self.commit_move(caller, request, idempotency_key).await
+        self.checked_move(
+            caller,
+            "ReclaimIndirectPartnerAccount",
+            target,
+            request(),
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Sends a well-formed movement to the group commit; a malformed one is refused here, and
+    /// its refusal audited like any other.
+    async fn checked_move(
+        &self,
+        caller: &Caller,
+        operation: &str,
+        target: String,
+        request: Result<FundMove, EngineError>,
+        idempotency_key: Option<String>,
+    ) -> Result<String, EngineError> {
+        match request {
+            Ok(request) => self.commit_move(caller, request, idempotency_key).await,
+            Err(err) => {
+                self.audit_refusal(caller, operation, target, &err).await;
+                Err(err)
+            }
+        }
     }
 
     /// Authorizes and decides one money movement against the batch's state, moving the

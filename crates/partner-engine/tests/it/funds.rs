@@ -694,3 +694,29 @@ async fn records_show_each_movement_from_both_sides() {
         check_ledger(&t).await;
     }
 }
+
+#[tokio::test]
+async fn every_attempt_to_move_money_is_audited_with_its_result() {
+    let t = TestEngine::with("sqlite", FUNDS_WORLD).await;
+    let acme = partner("acme");
+    let e = &t.engine;
+    e.update_customer_account_amount(&acme, "a1".into(), yuan("1"), None, None).await.unwrap();
+    let _ = e.update_customer_account_amount(&acme, "a1".into(), yuan("0"), None, None).await;
+    let _ = e.update_customer_account_amount(&acme, "f1".into(), yuan("1"), None, None).await;
+    let _ = e.reclaim_indirect_partner_account(&acme, "far".into(), yuan("1"), None).await;
+    let events = e.recent_audit_events(4).await.unwrap();
+    let mut seen: Vec<(String, String, String)> =
+        events.into_iter().map(|ev| (ev.operation, ev.target, ev.result)).collect();
+    seen.sort();
+    let expect = [
+        ("ReclaimIndirectPartnerAccount", "partner:far", "NotYourIndirectPartner"),
+        ("UpdateCustomerAccountAmount", "customer:a1", "AmountMustBePositive"),
+        ("UpdateCustomerAccountAmount", "customer:a1", "success"),
+        ("UpdateCustomerAccountAmount", "customer:f1", "NotYourCustomer"),
+    ];
+    let expect: Vec<(String, String, String)> = expect
+        .iter()
+        .map(|(o, t, r)| ((*o).to_owned(), (*t).to_owned(), (*r).to_owned()))
+        .collect();
+    assert_eq!(seen, expect);
+}
