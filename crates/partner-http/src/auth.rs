@@ -140,9 +140,16 @@ pub(crate) fn canonical_request(req: &SignedRequest<'_>, signed_headers: &[Strin
         .iter()
         .map(|name| format!("{name}:{}\n", (req.header)(name).unwrap_or_default().trim()))
         .collect();
+    // A declared body hash stands in for the body only when the client signed the declaration:
+    // an unsigned one would let anyone swap the body of a captured request.
+    let declared = signed_headers
+        .iter()
+        .any(|h| h == "x-sdk-content-sha256")
+        .then(|| (req.header)("x-sdk-content-sha256"))
+        .flatten();
     let body_hash = if req.body.is_empty() {
         EMPTY_BODY_SHA256.to_owned()
-    } else if let Some(declared) = (req.header)("x-sdk-content-sha256") {
+    } else if let Some(declared) = declared {
         declared
     } else {
         hex::encode(Sha256::digest(req.body))

@@ -35,6 +35,14 @@ async fn authentication_failures_are_apig_0301() {
     let other_domain = signed("GET", BALANCES, "", (ACME.0, ACME.1, "someone-else"), &now);
     let mut tampered = signed("POST", SUB_CUSTOMERS, r#"{"limit":10}"#, ACME, &now);
     *tampered.body_mut() = Body::from(r#"{"limit":11}"#);
+    // An unsigned declared body hash does not stand in for the body.
+    let mut declared = signed("POST", SUB_CUSTOMERS, r#"{"limit":10}"#, ACME, &now);
+    let original_hash = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(br#"{"limit":10}"#))
+    };
+    declared.headers_mut().insert("x-sdk-content-sha256", original_hash.parse().unwrap());
+    *declared.body_mut() = Body::from(r#"{"limit":11}"#);
     let cases = [
         (unsigned, "Authorization header is missing"),
         (wrong_sk, "verify aksk signature fail"),
@@ -42,6 +50,7 @@ async fn authentication_failures_are_apig_0301() {
         (stale, "verify aksk signature fail"),
         (other_domain, "X-Domain-Id"),
         (tampered, "verify aksk signature fail"),
+        (declared, "verify aksk signature fail"),
     ];
     for (req, message) in cases {
         let (status, request_id, body) = app.send(req).await;
