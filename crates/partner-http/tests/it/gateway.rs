@@ -3,7 +3,7 @@
 
 use axum::{body::Body, http::Request};
 
-use crate::support::{ACME, TestApp, sdk_date_now, signed};
+use crate::support::{ACME, TestApp, sdk_date_now, signed, signed_with};
 
 const BALANCES: &str = "/v2/accounts/partner-accounts/balances";
 const SUB_CUSTOMERS: &str = "/v2/partners/sub-customers/query";
@@ -33,6 +33,9 @@ async fn authentication_failures_are_apig_0301() {
     let unknown_ak = signed("GET", BALANCES, "", ("NOSUCHAK000000000001", ACME.1, ACME.2), &now);
     let stale = signed("GET", BALANCES, "", ACME, "20200101T000000Z");
     let other_domain = signed("GET", BALANCES, "", (ACME.0, ACME.1, "someone-else"), &now);
+    // A signature that leaves the date out could be replayed forever.
+    let undated =
+        signed_with("GET", BALANCES, "", ACME, &now, &["content-type", "host", "x-domain-id"]);
     let mut tampered = signed("POST", SUB_CUSTOMERS, r#"{"limit":10}"#, ACME, &now);
     *tampered.body_mut() = Body::from(r#"{"limit":11}"#);
     // An unsigned declared body hash does not stand in for the body.
@@ -49,6 +52,7 @@ async fn authentication_failures_are_apig_0301() {
         (unknown_ak, "Get secretKey failed,ak:NOSUCHAK000000000001,err:ak not exist"),
         (stale, "verify aksk signature fail"),
         (other_domain, "X-Domain-Id"),
+        (undated, "verify aksk signature fail"),
         (tampered, "verify aksk signature fail"),
         (declared, "verify aksk signature fail"),
     ];

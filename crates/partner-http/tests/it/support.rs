@@ -70,6 +70,26 @@ pub(crate) fn signed(
     key: (&str, &str, &str),
     sdk_date: &str,
 ) -> Request<Body> {
+    signed_with(
+        method,
+        uri,
+        body,
+        key,
+        sdk_date,
+        &["content-type", "host", "x-domain-id", "x-sdk-date"],
+    )
+}
+
+/// A request signed over the headers `signing` names (of content-type, host, x-domain-id and
+/// x-sdk-date; all four are sent).
+pub(crate) fn signed_with(
+    method: &str,
+    uri: &str,
+    body: &str,
+    key: (&str, &str, &str),
+    sdk_date: &str,
+    signing: &[&str],
+) -> Request<Body> {
     let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
     let headers = [
         ("content-type", "application/json".to_owned()),
@@ -78,7 +98,7 @@ pub(crate) fn signed(
         ("x-sdk-date", sdk_date.to_owned()),
     ];
     let lookup = |name: &str| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
-    let names: Vec<String> = headers.iter().map(|(n, _)| (*n).to_owned()).collect();
+    let names: Vec<String> = signing.iter().map(|n| (*n).to_owned()).collect();
     let request = partner_http::auth::SignedRequest {
         method,
         path,
