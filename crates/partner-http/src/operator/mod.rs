@@ -24,9 +24,11 @@ use crate::{
 pub(crate) async fn apply_world(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
-    body: String,
+    body: axum::body::Bytes,
 ) -> Result<Json<wire::WorldApplied>, ApiError> {
-    let world = world::parse(&body, world::Format::Json)?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::parameter("the world is not UTF-8 text"))?;
+    let world = world::parse(text, world::Format::Json)?;
     let report = app.engine.apply_world(&caller, &world).await?;
     Ok(Json(wire::WorldApplied::from(report)))
 }
