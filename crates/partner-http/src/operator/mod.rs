@@ -98,8 +98,11 @@ pub(crate) async fn list_access_keys(
 pub(crate) async fn revoke_access_key(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(ak): Path<String>,
+    ak: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<StatusCode, ApiError> {
+    let Path(ak) = ak.map_err(|e| {
+        ApiError::parameter(format!("invalid access key in the path: {}", e.body_text()))
+    })?;
     app.engine.revoke_access_key(&caller, &ak).await?;
     Ok(StatusCode::NO_CONTENT)
 }
