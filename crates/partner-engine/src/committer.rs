@@ -43,6 +43,12 @@ pub(crate) struct Committer {
     jobs: OnceLock<mpsc::UnboundedSender<Job>>,
 }
 
+/// Why an attempt failed: before its COMMIT nothing was written; at its COMMIT, nobody knows.
+enum BatchFailure {
+    BeforeCommit(StoreError),
+    AtCommit(StoreError),
+}
+
 /// What one job's attempt wrote, before the batch commits.
 struct Decided {
     result: Result<String, EngineError>,
@@ -96,9 +102,16 @@ impl Engine {
                     }
                     return;
                 }
-                Err(err) => {
+                Err(BatchFailure::BeforeCommit(err)) => {
                     tracing::warn!(error = %err, attempt, n_jobs = jobs.len(), "a group commit failed");
                     last_error = Some(err);
+                }
+                // A COMMIT that failed may still have committed (the connection can drop after
+                // the database wrote it): running the batch again could move money twice. The
+                // callers get an error; a retry with an idempotency key is safe either way.
+                Err(BatchFailure::AtCommit(err)) => {
+                    last_error = Some(err);
+                    break;
                 }
             }
         }
@@ -110,12 +123,27 @@ impl Engine {
         }
     }
 
-    /// One attempt: load and lock, decide every job, write everything, commit. An error here
-    /// means nothing of the batch was committed.
+    /// One attempt: load and lock, decide every job, write everything, commit.
     async fn try_batch(
         &self,
         jobs: &[Job],
-    ) -> Result<Vec<Result<String, EngineError>>, StoreError> {
+    ) -> Result<Vec<Result<String, EngineError>>, BatchFailure> {
+        let (tx, results) = self.prepare_batch(jobs).await.map_err(BatchFailure::BeforeCommit)?;
+        let started = std::time::Instant::now();
+        tx.commit().await.map_err(BatchFailure::AtCommit)?;
+        tracing::debug!(
+            n_jobs = jobs.len(),
+            commit_us = started.elapsed().as_micros() as u64,
+            "group commit"
+        );
+        Ok(results)
+    }
+
+    /// Everything of an attempt but its COMMIT; an error here means nothing was committed.
+    async fn prepare_batch(
+        &self,
+        jobs: &[Job],
+    ) -> Result<(Box<dyn Tx>, Vec<Result<String, EngineError>>), StoreError> {
         let started = std::time::Instant::now();
         let mut tx = self.store.write().await?;
         let now = match self.now(&mut *tx).await {
@@ -156,16 +184,14 @@ impl Engine {
         for ((caller, key), result) in &remembered {
             tx.insert_idempotent_result(caller, key, result, now).await?;
         }
-        tx.commit().await?;
         tracing::debug!(
             n_jobs = jobs.len(),
             load_us = loaded.as_micros() as u64,
             decide_us = decided.as_micros() as u64,
             write_us = written.as_micros() as u64,
-            commit_us = started.elapsed().as_micros() as u64,
-            "group commit"
+            "group commit prepared"
         );
-        Ok(results)
+        Ok((tx, results))
     }
 
     /// Loads the partners, customers and (locked) cash accounts every job may touch.
