@@ -38,6 +38,23 @@ pub struct CustomerAccountChanges {
     pub entries: Paged<LedgerEntry>,
 }
 
+/// `UpdateCustomerAccountAmount` and `ReclaimToPartnerAccount` as the request gives them: the
+/// acting partner moves `amount` to or from its customer.
+#[derive(Clone, Debug)]
+pub struct CustomerFundsMove {
+    pub customer_id: String,
+    pub amount: Decimal,
+    pub indirect_partner_id: Option<String>,
+}
+
+/// `UpdateIndirectPartnerAccount` and `ReclaimIndirectPartnerAccount` as the request gives
+/// them: a distributor moves `amount` to or from its reseller.
+#[derive(Clone, Debug)]
+pub struct ResellerFundsMove {
+    pub indirect_partner_id: String,
+    pub amount: Decimal,
+}
+
 /// A movement of money one of the four fund operations asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum FundMove {
@@ -295,92 +312,90 @@ impl Engine {
     pub async fn update_customer_account_amount(
         &self,
         caller: &Caller,
-        customer_id: String,
-        amount: Decimal,
-        indirect_partner_id: Option<String>,
+        request: CustomerFundsMove,
         idempotency_key: Option<String>,
     ) -> Result<String, EngineError> {
-        let target = format!("customer:{customer_id}");
-        let request = || {
-            Ok(FundMove::AdjustCustomer {
-                customer_id: required("customer_id", customer_id)?,
-                amount: amount_to_move(amount)?,
-                indirect_partner_id,
-            })
-        };
-        self.checked_move(caller, "UpdateCustomerAccountAmount", target, request(), idempotency_key)
-            .await
+        self.move_customer_funds(caller, TransferKind::Adjust, request, idempotency_key).await
     }
 
     /// `ReclaimToPartnerAccount`: the reverse of `UpdateCustomerAccountAmount`.
     pub async fn reclaim_to_partner_account(
         &self,
         caller: &Caller,
-        customer_id: String,
-        amount: Decimal,
-        indirect_partner_id: Option<String>,
+        request: CustomerFundsMove,
         idempotency_key: Option<String>,
     ) -> Result<String, EngineError> {
-        let target = format!("customer:{customer_id}");
-        let request = || {
-            Ok(FundMove::ReclaimCustomer {
-                customer_id: required("customer_id", customer_id)?,
-                amount: amount_to_move(amount)?,
-                indirect_partner_id,
-            })
-        };
-        self.checked_move(caller, "ReclaimToPartnerAccount", target, request(), idempotency_key)
-            .await
+        self.move_customer_funds(caller, TransferKind::Reclaim, request, idempotency_key).await
     }
 
     /// `UpdateIndirectPartnerAccount`: a distributor funds one of its resellers.
     pub async fn update_indirect_partner_account(
         &self,
         caller: &Caller,
-        indirect_partner_id: String,
-        amount: Decimal,
+        request: ResellerFundsMove,
         idempotency_key: Option<String>,
     ) -> Result<String, EngineError> {
-        let target = format!("partner:{indirect_partner_id}");
-        let request = || {
-            Ok(FundMove::AdjustReseller {
-                indirect_partner_id: required("indirect_partner_id", indirect_partner_id)?,
-                amount: amount_to_move(amount)?,
-            })
-        };
-        self.checked_move(
-            caller,
-            "UpdateIndirectPartnerAccount",
-            target,
-            request(),
-            idempotency_key,
-        )
-        .await
+        self.move_reseller_funds(caller, TransferKind::Adjust, request, idempotency_key).await
     }
 
     /// `ReclaimIndirectPartnerAccount`: a distributor takes money back from its reseller.
     pub async fn reclaim_indirect_partner_account(
         &self,
         caller: &Caller,
-        indirect_partner_id: String,
-        amount: Decimal,
+        request: ResellerFundsMove,
         idempotency_key: Option<String>,
     ) -> Result<String, EngineError> {
-        let target = format!("partner:{indirect_partner_id}");
+        self.move_reseller_funds(caller, TransferKind::Reclaim, request, idempotency_key).await
+    }
+
+    async fn move_customer_funds(
+        &self,
+        caller: &Caller,
+        kind: TransferKind,
+        request: CustomerFundsMove,
+        idempotency_key: Option<String>,
+    ) -> Result<String, EngineError> {
+        let CustomerFundsMove { customer_id, amount, indirect_partner_id } = request;
+        let operation = match kind {
+            TransferKind::Reclaim => "ReclaimToPartnerAccount",
+            _ => "UpdateCustomerAccountAmount",
+        };
+        let target = format!("customer:{customer_id}");
         let request = || {
-            Ok(FundMove::ReclaimReseller {
-                indirect_partner_id: required("indirect_partner_id", indirect_partner_id)?,
-                amount: amount_to_move(amount)?,
+            let customer_id = required("customer_id", customer_id)?;
+            let amount = amount_to_move(amount)?;
+            Ok(match kind {
+                TransferKind::Reclaim => {
+                    FundMove::ReclaimCustomer { customer_id, amount, indirect_partner_id }
+                }
+                _ => FundMove::AdjustCustomer { customer_id, amount, indirect_partner_id },
             })
         };
-        self.checked_move(
-            caller,
-            "ReclaimIndirectPartnerAccount",
-            target,
-            request(),
-            idempotency_key,
-        )
-        .await
+        self.checked_move(caller, operation, target, request(), idempotency_key).await
+    }
+
+    async fn move_reseller_funds(
+        &self,
+        caller: &Caller,
+        kind: TransferKind,
+        request: ResellerFundsMove,
+        idempotency_key: Option<String>,
+    ) -> Result<String, EngineError> {
+        let ResellerFundsMove { indirect_partner_id, amount } = request;
+        let operation = match kind {
+            TransferKind::Reclaim => "ReclaimIndirectPartnerAccount",
+            _ => "UpdateIndirectPartnerAccount",
+        };
+        let target = format!("partner:{indirect_partner_id}");
+        let request = || {
+            let indirect_partner_id = required("indirect_partner_id", indirect_partner_id)?;
+            let amount = amount_to_move(amount)?;
+            Ok(match kind {
+                TransferKind::Reclaim => FundMove::ReclaimReseller { indirect_partner_id, amount },
+                _ => FundMove::AdjustReseller { indirect_partner_id, amount },
+            })
+        };
+        self.checked_move(caller, operation, target, request(), idempotency_key).await
     }
 
     /// Sends a well-formed movement to the group commit; a malformed one is refused here, and

@@ -189,7 +189,7 @@ impl Engine {
     }
 
     /// Records a refused mutating operation: its effect was rolled back, its attempt is not.
-    async fn audit_refusal(
+    pub async fn audit_refusal(
         &self,
         caller: &Caller,
         operation: &str,

@@ -55,6 +55,15 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "CBC.0100", message)
     }
 
+    /// `CBC.0999`: something failed inside the server; the client learns nothing internal.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "CBC.0999",
+            "Other error: the request could not be completed, try again later",
+        )
+    }
+
     /// `APIGW.0101`: no API at this method and path.
     pub fn no_such_api() -> ApiError {
         ApiError::new(

@@ -45,6 +45,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for WireQuery<T> {
     }
 }
 
+/// A path parameter; one that does not parse is `CBC.0100`.
+pub(crate) struct WirePath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for WirePath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| WirePath(p.0))
+            .map_err(|e| ApiError::parameter(format!("invalid path parameter: {}", e.body_text())))
+    }
+}
+
 /// The authenticated caller, put in place by the gateway.
 pub(crate) struct Authenticated(pub Caller);
 

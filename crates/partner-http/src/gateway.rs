@@ -4,27 +4,40 @@
 use std::{collections::HashMap, net::SocketAddr, sync::Mutex, time::Instant};
 
 use axum::{
-    extract::{ConnectInfo, Request, State},
+    extract::{ConnectInfo, MatchedPath, Request, State},
     http::StatusCode,
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use partner_engine::{Caller, Principal};
+use partner_engine::{Caller, EngineError, Principal};
 
 use crate::{
     AppState,
     auth::{self, AuthError, SignedRequest},
     error::ApiError,
-    observe::{CallerLabel, RequestId},
-    routes::Operation,
+    observe::{CallerLabel, OperationName, RequestId},
+    routes::{self, Operation},
 };
 
 /// The largest request body the gateway reads.
 const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Authenticates, throttles and forwards one request to `operation`'s handler.
-pub(crate) async fn gateway(
-    State((app, operation)): State<(AppState, Operation)>,
+/// Authenticates, authorizes, throttles and forwards one request to the handler of the
+/// operation its route declares.
+pub(crate) async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+    let Some(operation) = route.and_then(|path| routes::operation(req.method(), path)) else {
+        tracing::error!(path = ?route, "a routed request has no declared operation");
+        return ApiError::internal().into_response();
+    };
+    let mut res = guard(&app, operation, req, next).await;
+    res.extensions_mut().insert(OperationName(&operation.name));
+    res
+}
+
+async fn guard(
+    app: &AppState,
+    operation: &'static Operation,
     req: Request,
     next: Next,
 ) -> Response {
@@ -39,7 +52,7 @@ pub(crate) async fn gateway(
         return ApiError::parameter("the request body is too large or cannot be read")
             .into_response();
     };
-    let principal = match authenticate(&app, &parts, &body).await {
+    let principal = match authenticate(app, &parts, &body).await {
         Ok(principal) => principal,
         Err(GatewayError::Auth(err)) => {
             return ApiError::new(StatusCode::UNAUTHORIZED, "APIG.0301", err.to_string())
@@ -54,21 +67,28 @@ pub(crate) async fn gateway(
         Principal::Operator(name) => format!("operator:{name}"),
         Principal::System => "system".to_owned(),
     };
-    if let (Some(throttle), Some(limit)) = (&app.throttle, operation.per_second)
-        && !throttle.admit(&source_ip, operation.name, &caller_label, limit, Instant::now())
+    let caller = Caller { principal, source_ip, request_id };
+    let mut res = if !operation.audience.admits(&caller.principal) {
+        // Refused before its body is read: a key of the wrong kind learns nothing more.
+        let refusal = EngineError::OperationNotOpenToCaller;
+        if operation.mutates() {
+            app.engine.audit_refusal(&caller, &operation.name, "-".to_owned(), &refusal).await;
+        }
+        ApiError::from(refusal).into_response()
+    } else if let (Some(throttle), Some(limit)) = (&app.throttle, operation.per_second)
+        && !throttle.admit(&caller.source_ip, &operation.name, &caller_label, limit, Instant::now())
     {
         let message = format!(
             "The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 second"
         );
-        let mut res = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "APIG.0308", message)
-            .with_request_id(&request_id)
-            .into_response();
-        res.extensions_mut().insert(CallerLabel(caller_label));
-        return res;
-    }
-    let mut req = Request::from_parts(parts, axum::body::Body::from(body));
-    req.extensions_mut().insert(Caller { principal, source_ip, request_id });
-    let mut res = next.run(req).await;
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "APIG.0308", message)
+            .with_request_id(&caller.request_id)
+            .into_response()
+    } else {
+        let mut req = Request::from_parts(parts, axum::body::Body::from(body));
+        req.extensions_mut().insert(caller);
+        next.run(req).await
+    };
     res.extensions_mut().insert(CallerLabel(caller_label));
     res
 }

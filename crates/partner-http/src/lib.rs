@@ -57,16 +57,9 @@ impl AppState {
 /// The whole HTTP surface: signed operations behind the gateway, plus `/health`, `/metrics`
 /// and `/openapi.json`. Unknown paths and methods get the gateway's `APIGW.0101`.
 pub fn router(state: AppState) -> Router {
-    let mut app = Router::new();
-    for (operation, handler) in routes::operations() {
-        let gateway = middleware::from_fn_with_state((state.clone(), operation), gateway::gateway);
-        let named = middleware::map_response(move |mut res: Response| async move {
-            res.extensions_mut().insert(observe::OperationName(operation.name));
-            res
-        });
-        app = app.route(operation.path, handler.layer(gateway).layer(named));
-    }
-    app.route("/health", get(health))
+    let (api, _) = routes::api().split_for_parts();
+    api.route_layer(middleware::from_fn_with_state(state.clone(), gateway::gateway))
+        .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
         .fallback(no_such_api)

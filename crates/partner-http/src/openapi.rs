@@ -1,8 +1,12 @@
-//! The OpenAPI document of every route, with the SDK's field names.
+//! The OpenAPI document: what every handler declares with `#[utoipa::path]`, under the
+//! document's title, tags and security schemes given here.
 
-use utoipa::OpenApi;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+};
 
-use crate::{customers, funds, operator, partners};
+use crate::routes::{CUSTOMER_KEYS, OPERATOR_KEYS, PARTNER_KEYS};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -11,28 +15,7 @@ use crate::{customers, funds, operator, partners};
         description = "A self-hostable partner center, wire-compatible with Huawei Cloud's partner (BSS) APIs. \
             Partner API calls are signed with SDK-HMAC-SHA256 AK/SK; errors are {\"error_code\", \"error_msg\"}."
     ),
-    paths(
-        funds::list_customer_account_change_records,
-        funds::list_customers_balances_detail,
-        partners::list_indirect_partners,
-        funds::list_partner_account_change_records,
-        funds::list_partner_adjust_records,
-        funds::list_partner_balances,
-        customers::list_sub_customers,
-        funds::reclaim_indirect_partner_account,
-        funds::reclaim_to_partner_account,
-        funds::show_customer_account_balances,
-        funds::update_customer_account_amount,
-        funds::update_indirect_partner_account,
-        operator::list_auth_domains,
-        operator::apply_world,
-        operator::show_clock,
-        operator::set_clock,
-        operator::advance_clock,
-        operator::create_access_key,
-        operator::list_access_keys,
-        operator::revoke_access_key,
-    ),
+    modifiers(&AccessKeySchemes),
     tags(
         (name = "partners", description = "Tier-1 distributors and their tier-2 resellers"),
         (name = "customers", description = "Partners' sub-customers"),
@@ -41,9 +24,31 @@ use crate::{customers, funds, operator, partners};
         (name = "operator", description = "Partner Center's own operator API"),
     )
 )]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;
+
+/// One security scheme per kind of access key: an operation's `security` says whose keys may
+/// call it, and the gateway refuses the others.
+struct AccessKeySchemes;
+
+impl Modify for AccessKeySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, whose) in [
+            (PARTNER_KEYS, "a partner's"),
+            (CUSTOMER_KEYS, "a customer's"),
+            (OPERATOR_KEYS, "an operator's"),
+        ] {
+            let description = format!(
+                "An SDK-HMAC-SHA256 signature with {whose} access key: \
+                 `SDK-HMAC-SHA256 Access=AK, SignedHeaders=..., Signature=...`"
+            );
+            let key = ApiKey::Header(ApiKeyValue::with_description("Authorization", &description));
+            components.add_security_scheme(name, SecurityScheme::ApiKey(key));
+        }
+    }
+}
 
 /// The document as JSON.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    crate::routes::api().into_openapi()
 }

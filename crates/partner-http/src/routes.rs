@@ -1,148 +1,153 @@
-//! Every operation in one table: its name, method, path, flow-control quota and handler.
+//! The operation table: every operation's name, method, path, audience and flow-control quota,
+//! read from its handler's `#[utoipa::path]` declaration. Routes, the OpenAPI document and the
+//! gateway's rules all come from that one declaration, so they cannot disagree.
 
-use axum::routing::{MethodRouter, delete, get, post, put};
+use std::{collections::HashMap, sync::OnceLock};
 
-use crate::{AppState, customers, funds, operator, partners};
+use axum::http::Method;
+use partner_engine::Principal;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
 
-/// One operation of the API, declared once: the access log, metrics, flow control and the
-/// OpenAPI cross-check all read it from here.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use crate::{AppState, customers, funds, openapi, operator, partners};
+
+/// The security scheme of partners' access keys: `security(("partner" = []))`.
+pub const PARTNER_KEYS: &str = "partner";
+/// The security scheme of customers' access keys.
+pub const CUSTOMER_KEYS: &str = "customer";
+/// The security scheme of operators' access keys (our operator API).
+pub const OPERATOR_KEYS: &str = "operator";
+
+/// The extension that sets an operation's flow-control quota, in calls per second, where it
+/// differs from the partner API's default.
+pub const FLOW_CONTROL: &str = "x-flow-control-per-second";
+
+/// The partner API's quota where the reference states none: 10 calls per second for each
+/// (source IP, operation, account) (customers.md §11). The operator API has none.
+const DEFAULT_PER_SECOND: u32 = 10;
+
+/// Whose keys may call an operation: the security schemes its declaration names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Audience {
+    pub partners: bool,
+    pub customers: bool,
+    pub operators: bool,
+}
+
+impl Audience {
+    pub fn admits(&self, principal: &Principal) -> bool {
+        match principal {
+            Principal::Partner(_) => self.partners,
+            Principal::Customer(_) => self.customers,
+            Principal::Operator(_) => self.operators,
+            // The command line never comes through the gateway.
+            Principal::System => false,
+        }
+    }
+}
+
+/// One operation of the API, as its declaration gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Operation {
-    /// The SDK operation name, e.g. `ListSubCustomers`.
-    pub name: &'static str,
-    pub method: &'static str,
-    pub path: &'static str,
-    /// Calls per second per (source IP, operation, account); `None` for our operator API.
+    /// The operation's `operationId`: the SDK operation name, e.g. `ListSubCustomers`.
+    pub name: String,
+    pub method: Method,
+    pub path: String,
+    pub audience: Audience,
+    /// Calls per second per (source IP, operation, account); `None` for the operator API.
     pub per_second: Option<u32>,
 }
 
-const fn op(
-    name: &'static str,
-    method: &'static str,
-    path: &'static str,
-    per_second: u32,
-) -> Operation {
-    Operation { name, method, path, per_second: Some(per_second) }
+impl Operation {
+    /// Whether the operation changes state, so that a refusal is audited.
+    pub fn mutates(&self) -> bool {
+        self.method != Method::GET
+    }
 }
 
-const fn operator_op(name: &'static str, method: &'static str, path: &'static str) -> Operation {
-    Operation { name, method, path, per_second: None }
+/// Every routed operation with its handler and OpenAPI entry, domain by domain.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(partners::routes())
+        .merge(customers::routes())
+        .merge(funds::routes())
+        .merge(operator::routes())
 }
 
-/// The partner API in the SDK's order, then IAM's domain look-up, then the operator API.
-/// Quotas are the documented ones (customers.md §11): 10 per second unless stated.
-pub(crate) fn operations() -> Vec<(Operation, MethodRouter<AppState>)> {
-    vec![
-        (
-            op(
-                "ListCustomerAccountChangeRecords",
-                "GET",
-                "/v2/accounts/customer-accounts/account-change-records",
-                10,
-            ),
-            get(funds::list_customer_account_change_records),
-        ),
-        (
-            op("ListIndirectPartners", "POST", "/v2/partners/indirect-partners/query", 10),
-            post(partners::list_indirect_partners),
-        ),
-        (
-            op("ListPartnerBalances", "GET", "/v2/accounts/partner-accounts/balances", 10),
-            get(funds::list_partner_balances),
-        ),
-        (
-            op(
-                "ListCustomersBalancesDetail",
-                "POST",
-                "/v2/accounts/customer-accounts/balances/batch-query",
-                10,
-            ),
-            post(funds::list_customers_balances_detail),
-        ),
-        (
-            op(
-                "ListPartnerAccountChangeRecords",
-                "GET",
-                "/v2/accounts/partner-accounts/account-change-records",
-                10,
-            ),
-            get(funds::list_partner_account_change_records),
-        ),
-        (
-            op(
-                "ListPartnerAdjustRecords",
-                "GET",
-                "/v3/accounts/partner-accounts/adjust-records",
-                10,
-            ),
-            get(funds::list_partner_adjust_records),
-        ),
-        (
-            op("ListSubCustomers", "POST", "/v2/partners/sub-customers/query", 10),
-            post(customers::list_sub_customers),
-        ),
-        (
-            op(
-                "ReclaimIndirectPartnerAccount",
-                "POST",
-                "/v2/accounts/partner-accounts/indirect-partner-reclaim",
-                10,
-            ),
-            post(funds::reclaim_indirect_partner_account),
-        ),
-        (
-            op("ReclaimToPartnerAccount", "POST", "/v2/accounts/partner-accounts/reclaim", 10),
-            post(funds::reclaim_to_partner_account),
-        ),
-        (
-            op("ShowCustomerAccountBalances", "GET", "/v2/accounts/customer-accounts/balances", 10),
-            get(funds::show_customer_account_balances),
-        ),
-        (
-            op(
-                "UpdateCustomerAccountAmount",
-                "POST",
-                "/v2/accounts/partner-accounts/adjust-amount",
-                10,
-            ),
-            post(funds::update_customer_account_amount),
-        ),
-        (
-            op(
-                "UpdateIndirectPartnerAccount",
-                "POST",
-                "/v2/accounts/partner-accounts/indirect-partner-adjust",
-                10,
-            ),
-            post(funds::update_indirect_partner_account),
-        ),
-        (
-            op("KeystoneListAuthDomains", "GET", "/v3/auth/domains", 10),
-            get(operator::list_auth_domains),
-        ),
-        (operator_op("ApplyWorld", "POST", "/operator/v1/world"), post(operator::apply_world)),
-        (operator_op("ShowClock", "GET", "/operator/v1/clock"), get(operator::show_clock)),
-        (operator_op("SetClock", "PUT", "/operator/v1/clock"), put(operator::set_clock)),
-        (
-            operator_op("AdvanceClock", "POST", "/operator/v1/clock/advance"),
-            post(operator::advance_clock),
-        ),
-        (
-            operator_op("CreateAccessKey", "POST", "/operator/v1/access-keys"),
-            post(operator::create_access_key),
-        ),
-        (
-            operator_op("ListAccessKeys", "GET", "/operator/v1/access-keys"),
-            get(operator::list_access_keys),
-        ),
-        (
-            operator_op("RevokeAccessKey", "DELETE", "/operator/v1/access-keys/{ak}"),
-            delete(operator::revoke_access_key),
-        ),
-    ]
+struct Table {
+    operations: Vec<Operation>,
+    /// Path, then method, to the operation's index.
+    by_route: HashMap<String, Vec<(Method, usize)>>,
 }
 
-/// The declared operations alone, for the cross-checks.
-pub fn operation_table() -> Vec<Operation> {
-    operations().into_iter().map(|(op, _)| op).collect()
+/// Read once per process: the declarations do not change while it runs.
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let doc = serde_json::to_value(api().into_openapi()).unwrap_or_default();
+        let operations = operations_of(&doc);
+        let mut by_route: HashMap<String, Vec<(Method, usize)>> = HashMap::new();
+        for (i, op) in operations.iter().enumerate() {
+            by_route.entry(op.path.clone()).or_default().push((op.method.clone(), i));
+        }
+        Table { operations, by_route }
+    })
+}
+
+/// The operations an OpenAPI document declares. One without an `operationId` is left out, and
+/// so unreachable through the gateway; the snapshot tests check there is none.
+fn operations_of(doc: &serde_json::Value) -> Vec<Operation> {
+    let mut operations = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) else { return operations };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, op) in item {
+            let (Ok(method), Some(name)) = (
+                Method::from_bytes(method.to_ascii_uppercase().as_bytes()),
+                op.get("operationId").and_then(|n| n.as_str()),
+            ) else {
+                continue;
+            };
+            let audience = audience_of(op);
+            let per_second = match op.get(FLOW_CONTROL).and_then(|q| q.as_u64()) {
+                Some(quota) => u32::try_from(quota).ok(),
+                None if !audience.partners && !audience.customers => None,
+                None => Some(DEFAULT_PER_SECOND),
+            };
+            operations.push(Operation {
+                name: name.to_owned(),
+                method,
+                path: path.clone(),
+                audience,
+                per_second,
+            });
+        }
+    }
+    operations
+}
+
+fn audience_of(op: &serde_json::Value) -> Audience {
+    let mut audience = Audience::default();
+    let requirements = op.get("security").and_then(|s| s.as_array());
+    for scheme in requirements.into_iter().flatten().filter_map(|r| r.as_object()).flatten() {
+        match scheme.0.as_str() {
+            PARTNER_KEYS => audience.partners = true,
+            CUSTOMER_KEYS => audience.customers = true,
+            OPERATOR_KEYS => audience.operators = true,
+            _ => {}
+        }
+    }
+    audience
+}
+
+/// Every routed operation, in path order.
+pub fn operation_table() -> &'static [Operation] {
+    &table().operations
+}
+
+/// The operation a matched route serves.
+pub(crate) fn operation(method: &Method, path: &str) -> Option<&'static Operation> {
+    let table = table();
+    let (_, i) = table.by_route.get(path)?.iter().find(|(m, _)| m == method)?;
+    table.operations.get(*i)
 }

@@ -161,11 +161,49 @@ fn every_routed_operation_has_an_engine_function_and_an_sdk_test() {
         if !is_sdk_operation || op.name == "KeystoneListAuthDomains" {
             continue;
         }
-        let function = snake_case(op.name);
+        let function = snake_case(&op.name);
         assert!(
             engine.contains(&format!("pub async fn {function}(")),
             "no engine function {function}"
         );
         assert!(sdk_tests.contains(&function), "no SDK test calls {function}");
+    }
+}
+
+/// Handlers are straight-line code: the wire request converts itself (`<domain>/wire.rs`), the
+/// engine decides. A handler of more than a few lines, or one that branches, has a rule in it.
+#[test]
+fn handlers_are_short_and_straight() {
+    const MAX_LINES: usize = 15;
+    let http = workspace().join("crates/partner-http/src");
+    for file in rust_files(&http).into_iter().filter(|f| f.ends_with("mod.rs")) {
+        let text = read(&file);
+        let mut lines = text.lines().enumerate().peekable();
+        while let Some((_, line)) = lines.next() {
+            if !line.starts_with("#[utoipa::path(") {
+                continue;
+            }
+            let (start, _) = lines.find(|(_, l)| l.starts_with("pub(crate) async fn ")).unwrap();
+            let (end, _) = lines.find(|(_, l)| *l == "}").unwrap();
+            let handler: Vec<&str> = text.lines().skip(start).take(end - start + 1).collect();
+            let name = handler.first().unwrap_or(&"");
+            assert!(
+                handler.len() <= MAX_LINES,
+                "{}: `{name}` is {} lines long (at most {MAX_LINES})",
+                file.display(),
+                handler.len()
+            );
+            for branch in ["if ", "match ", "for ", "while "] {
+                assert!(
+                    !handler
+                        .iter()
+                        .any(|l| l.trim_start().starts_with(branch)
+                            || l.contains(&format!(" {branch}"))),
+                    "{}: `{name}` branches ({branch:?}): move the rule to the engine or the \
+                     conversion to wire.rs",
+                    file.display()
+                );
+            }
+        }
     }
 }

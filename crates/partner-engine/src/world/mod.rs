@@ -752,47 +752,85 @@ impl Engine {
         };
         let yuan = |text: &str| text.parse::<Decimal>().unwrap_or_default();
         let (acme, nova) = (partner("dist-acme"), partner("sp-nova"));
-        self.update_indirect_partner_account(&acme, "resel-bolt".into(), yuan("1000.00"), None)
-            .await?;
-        self.reclaim_indirect_partner_account(&acme, "resel-cove".into(), yuan("200.00"), None)
-            .await?;
-        self.update_customer_account_amount(
+        self.update_indirect_partner_account(
             &acme,
-            "cust-lighthouse".into(),
-            yuan("500.00"),
+            crate::funds::ResellerFundsMove {
+                indirect_partner_id: "resel-bolt".into(),
+                amount: yuan("1000.00"),
+            },
             None,
+        )
+        .await?;
+        self.reclaim_indirect_partner_account(
+            &acme,
+            crate::funds::ResellerFundsMove {
+                indirect_partner_id: "resel-cove".into(),
+                amount: yuan("200.00"),
+            },
             None,
         )
         .await?;
         self.update_customer_account_amount(
             &acme,
-            "cust-harbor".into(),
-            yuan("200.00"),
-            None,
+            crate::funds::CustomerFundsMove {
+                customer_id: "cust-lighthouse".into(),
+                amount: yuan("500.00"),
+                indirect_partner_id: None,
+            },
             None,
         )
         .await?;
-        self.reclaim_to_partner_account(&acme, "cust-harbor".into(), yuan("50.00"), None, None)
-            .await?;
+        self.update_customer_account_amount(
+            &acme,
+            crate::funds::CustomerFundsMove {
+                customer_id: "cust-harbor".into(),
+                amount: yuan("200.00"),
+                indirect_partner_id: None,
+            },
+            None,
+        )
+        .await?;
+        self.reclaim_to_partner_account(
+            &acme,
+            crate::funds::CustomerFundsMove {
+                customer_id: "cust-harbor".into(),
+                amount: yuan("50.00"),
+                indirect_partner_id: None,
+            },
+            None,
+        )
+        .await?;
         let for_bolt = Some("resel-bolt".to_owned());
         self.update_customer_account_amount(
             &acme,
-            "cust-juniper".into(),
-            yuan("300.00"),
-            for_bolt,
+            crate::funds::CustomerFundsMove {
+                customer_id: "cust-juniper".into(),
+                amount: yuan("300.00"),
+                indirect_partner_id: for_bolt,
+            },
             None,
         )
         .await?;
         self.update_customer_account_amount(
             &nova,
-            "cust-saffron".into(),
-            yuan("400.00"),
-            None,
+            crate::funds::CustomerFundsMove {
+                customer_id: "cust-saffron".into(),
+                amount: yuan("400.00"),
+                indirect_partner_id: None,
+            },
             None,
         )
         .await?;
-        self.reclaim_to_partner_account(&nova, "cust-saffron".into(), yuan("100.00"), None, None)
-            .await?;
+        self.reclaim_to_partner_account(
+            &nova,
+            crate::funds::CustomerFundsMove {
+                customer_id: "cust-saffron".into(),
+                amount: yuan("100.00"),
+                indirect_partner_id: None,
+            },
+            None,
+        )
+        .await?;
         Ok(())
     }
 }

@@ -161,7 +161,16 @@ async fn each_rule_in_its_order() {
             let (customer, amount, indirect) =
                 (customer.to_owned(), yuan(amount), indirect.map(str::to_owned));
             async move {
-                e.update_customer_account_amount(&caller, customer, amount, indirect, None).await
+                e.update_customer_account_amount(
+                    &caller,
+                    partner_engine::funds::CustomerFundsMove {
+                        customer_id: customer,
+                        amount,
+                        indirect_partner_id: indirect,
+                    },
+                    None,
+                )
+                .await
             }
         };
         let rows: Vec<(&str, &'static str)> = vec![
@@ -190,9 +199,11 @@ async fn each_rule_in_its_order() {
                 outcome(
                     e.update_customer_account_amount(
                         &customer("a1"),
-                        "a2".into(),
-                        yuan("1"),
-                        None,
+                        partner_engine::funds::CustomerFundsMove {
+                            customer_id: "a2".into(),
+                            amount: yuan("1"),
+                            indirect_partner_id: None,
+                        },
                         None,
                     )
                     .await,
@@ -203,9 +214,11 @@ async fn each_rule_in_its_order() {
                 outcome(
                     e.reclaim_to_partner_account(
                         &partner("acme"),
-                        "a1".into(),
-                        yuan("15.01"),
-                        None,
+                        partner_engine::funds::CustomerFundsMove {
+                            customer_id: "a1".into(),
+                            amount: yuan("15.01"),
+                            indirect_partner_id: None,
+                        },
                         None,
                     )
                     .await,
@@ -216,9 +229,11 @@ async fn each_rule_in_its_order() {
                 outcome(
                     e.reclaim_to_partner_account(
                         &partner("acme"),
-                        "a1".into(),
-                        yuan("15.00"),
-                        None,
+                        partner_engine::funds::CustomerFundsMove {
+                            customer_id: "a1".into(),
+                            amount: yuan("15.00"),
+                            indirect_partner_id: None,
+                        },
                         None,
                     )
                     .await,
@@ -229,8 +244,10 @@ async fn each_rule_in_its_order() {
                 outcome(
                     e.update_indirect_partner_account(
                         &partner("acme"),
-                        "bolt".into(),
-                        yuan("50"),
+                        partner_engine::funds::ResellerFundsMove {
+                            indirect_partner_id: "bolt".into(),
+                            amount: yuan("50"),
+                        },
                         None,
                     )
                     .await,
@@ -241,8 +258,10 @@ async fn each_rule_in_its_order() {
                 outcome(
                     e.update_indirect_partner_account(
                         &partner("acme"),
-                        "far".into(),
-                        yuan("1"),
+                        partner_engine::funds::ResellerFundsMove {
+                            indirect_partner_id: "far".into(),
+                            amount: yuan("1"),
+                        },
                         None,
                     )
                     .await,
@@ -253,8 +272,10 @@ async fn each_rule_in_its_order() {
                 outcome(
                     e.update_indirect_partner_account(
                         &partner("nova"),
-                        "bolt".into(),
-                        yuan("1"),
+                        partner_engine::funds::ResellerFundsMove {
+                            indirect_partner_id: "bolt".into(),
+                            amount: yuan("1"),
+                        },
                         None,
                     )
                     .await,
@@ -265,8 +286,10 @@ async fn each_rule_in_its_order() {
                 outcome(
                     e.reclaim_indirect_partner_account(
                         &partner("acme"),
-                        "bolt".into(),
-                        yuan("148.01"),
+                        partner_engine::funds::ResellerFundsMove {
+                            indirect_partner_id: "bolt".into(),
+                            amount: yuan("148.01"),
+                        },
                         None,
                     )
                     .await,
@@ -277,8 +300,10 @@ async fn each_rule_in_its_order() {
                 outcome(
                     e.reclaim_indirect_partner_account(
                         &partner("acme"),
-                        "bolt".into(),
-                        yuan("148.00"),
+                        partner_engine::funds::ResellerFundsMove {
+                            indirect_partner_id: "bolt".into(),
+                            amount: yuan("148.00"),
+                        },
                         None,
                     )
                     .await,
@@ -463,11 +488,27 @@ async fn a_naive_model_predicts_every_outcome_and_balance() {
                             (partner(caller), target.to_owned(), indirect.map(str::to_owned));
                         let res = if reclaim {
                             t.engine
-                                .reclaim_to_partner_account(&who, target, amount, ind, None)
+                                .reclaim_to_partner_account(
+                                    &who,
+                                    partner_engine::funds::CustomerFundsMove {
+                                        customer_id: target,
+                                        amount,
+                                        indirect_partner_id: ind,
+                                    },
+                                    None,
+                                )
                                 .await
                         } else {
                             t.engine
-                                .update_customer_account_amount(&who, target, amount, ind, None)
+                                .update_customer_account_amount(
+                                    &who,
+                                    partner_engine::funds::CustomerFundsMove {
+                                        customer_id: target,
+                                        amount,
+                                        indirect_partner_id: ind,
+                                    },
+                                    None,
+                                )
                                 .await
                         };
                         (expected, outcome(res))
@@ -479,11 +520,25 @@ async fn a_naive_model_predicts_every_outcome_and_balance() {
                         let who = partner(caller);
                         let res = if reclaim {
                             t.engine
-                                .reclaim_indirect_partner_account(&who, target.into(), amount, None)
+                                .reclaim_indirect_partner_account(
+                                    &who,
+                                    partner_engine::funds::ResellerFundsMove {
+                                        indirect_partner_id: target.into(),
+                                        amount,
+                                    },
+                                    None,
+                                )
                                 .await
                         } else {
                             t.engine
-                                .update_indirect_partner_account(&who, target.into(), amount, None)
+                                .update_indirect_partner_account(
+                                    &who,
+                                    partner_engine::funds::ResellerFundsMove {
+                                        indirect_partner_id: target.into(),
+                                        amount,
+                                    },
+                                    None,
+                                )
                                 .await
                         };
                         (expected, outcome(res))
@@ -512,9 +567,11 @@ async fn sixty_four_concurrent_adjustments_lose_no_update_and_never_overdraw() {
                     engine
                         .update_customer_account_amount(
                             &partner("acme"),
-                            target,
-                            yuan("1.00"),
-                            None,
+                            partner_engine::funds::CustomerFundsMove {
+                                customer_id: target,
+                                amount: yuan("1.00"),
+                                indirect_partner_id: None,
+                            },
                             None,
                         )
                         .await
@@ -535,9 +592,11 @@ async fn sixty_four_concurrent_adjustments_lose_no_update_and_never_overdraw() {
                         engine
                             .update_customer_account_amount(
                                 &partner("poor"),
-                                "p1".into(),
-                                yuan("1"),
-                                None,
+                                partner_engine::funds::CustomerFundsMove {
+                                    customer_id: "p1".into(),
+                                    amount: yuan("1"),
+                                    indirect_partner_id: None,
+                                },
                                 None,
                             )
                             .await,
@@ -564,9 +623,11 @@ async fn a_retry_with_the_same_idempotency_key_moves_money_once() {
         let adjust = |amount: &str, key: &str| {
             t.engine.update_customer_account_amount(
                 &acme,
-                "a1".into(),
-                yuan(amount),
-                None,
+                partner_engine::funds::CustomerFundsMove {
+                    customer_id: "a1".into(),
+                    amount: yuan(amount),
+                    indirect_partner_id: None,
+                },
                 Some(key.into()),
             )
         };
@@ -575,9 +636,11 @@ async fn a_retry_with_the_same_idempotency_key_moves_money_once() {
         assert_eq!(outcome(adjust("4.00", "key-1").await), "IdempotencyKeyReused");
         let reclaim = t.engine.reclaim_to_partner_account(
             &acme,
-            "a1".into(),
-            yuan("3.00"),
-            None,
+            partner_engine::funds::CustomerFundsMove {
+                customer_id: "a1".into(),
+                amount: yuan("3.00"),
+                indirect_partner_id: None,
+            },
             Some("key-1".into()),
         );
         assert_eq!(outcome(reclaim.await), "IdempotencyKeyReused");
@@ -585,9 +648,11 @@ async fn a_retry_with_the_same_idempotency_key_moves_money_once() {
         let nova = partner("nova");
         let res = t.engine.update_customer_account_amount(
             &nova,
-            "n1".into(),
-            yuan("1"),
-            None,
+            partner_engine::funds::CustomerFundsMove {
+                customer_id: "n1".into(),
+                amount: yuan("1"),
+                indirect_partner_id: None,
+            },
             Some("key-1".into()),
         );
         assert_eq!(outcome(res.await), "ok");
@@ -606,26 +671,51 @@ async fn records_show_each_movement_from_both_sides() {
         let acme = partner("acme");
         let adjust = t
             .engine
-            .update_customer_account_amount(&acme, "a1".into(), yuan("10"), None, None)
+            .update_customer_account_amount(
+                &acme,
+                partner_engine::funds::CustomerFundsMove {
+                    customer_id: "a1".into(),
+                    amount: yuan("10"),
+                    indirect_partner_id: None,
+                },
+                None,
+            )
             .await
             .unwrap();
         let reclaim = t
             .engine
-            .reclaim_to_partner_account(&acme, "a1".into(), yuan("2.5"), None, None)
+            .reclaim_to_partner_account(
+                &acme,
+                partner_engine::funds::CustomerFundsMove {
+                    customer_id: "a1".into(),
+                    amount: yuan("2.5"),
+                    indirect_partner_id: None,
+                },
+                None,
+            )
             .await
             .unwrap();
         let to_bolt = t
             .engine
-            .update_indirect_partner_account(&acme, "bolt".into(), yuan("20"), None)
+            .update_indirect_partner_account(
+                &acme,
+                partner_engine::funds::ResellerFundsMove {
+                    indirect_partner_id: "bolt".into(),
+                    amount: yuan("20"),
+                },
+                None,
+            )
             .await
             .unwrap();
         let for_bolt = t
             .engine
             .update_customer_account_amount(
                 &acme,
-                "b1".into(),
-                yuan("4"),
-                Some("bolt".into()),
+                partner_engine::funds::CustomerFundsMove {
+                    customer_id: "b1".into(),
+                    amount: yuan("4"),
+                    indirect_partner_id: Some("bolt".into()),
+                },
                 None,
             )
             .await
@@ -700,10 +790,49 @@ async fn every_attempt_to_move_money_is_audited_with_its_result() {
     let t = TestEngine::with("sqlite", FUNDS_WORLD).await;
     let acme = partner("acme");
     let e = &t.engine;
-    e.update_customer_account_amount(&acme, "a1".into(), yuan("1"), None, None).await.unwrap();
-    let _ = e.update_customer_account_amount(&acme, "a1".into(), yuan("0"), None, None).await;
-    let _ = e.update_customer_account_amount(&acme, "f1".into(), yuan("1"), None, None).await;
-    let _ = e.reclaim_indirect_partner_account(&acme, "far".into(), yuan("1"), None).await;
+    e.update_customer_account_amount(
+        &acme,
+        partner_engine::funds::CustomerFundsMove {
+            customer_id: "a1".into(),
+            amount: yuan("1"),
+            indirect_partner_id: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let _ = e
+        .update_customer_account_amount(
+            &acme,
+            partner_engine::funds::CustomerFundsMove {
+                customer_id: "a1".into(),
+                amount: yuan("0"),
+                indirect_partner_id: None,
+            },
+            None,
+        )
+        .await;
+    let _ = e
+        .update_customer_account_amount(
+            &acme,
+            partner_engine::funds::CustomerFundsMove {
+                customer_id: "f1".into(),
+                amount: yuan("1"),
+                indirect_partner_id: None,
+            },
+            None,
+        )
+        .await;
+    let _ = e
+        .reclaim_indirect_partner_account(
+            &acme,
+            partner_engine::funds::ResellerFundsMove {
+                indirect_partner_id: "far".into(),
+                amount: yuan("1"),
+            },
+            None,
+        )
+        .await;
     let events = e.recent_audit_events(4).await.unwrap();
     let mut seen: Vec<(String, String, String)> =
         events.into_iter().map(|ev| (ev.operation, ev.target, ev.result)).collect();

@@ -1,13 +1,17 @@
 //! Wire models of the sub-customer operations, as the SDK's `v2/model` names them.
 
 use partner_domain::{
-    customers::{AssociationType, Customer, CustomerType, VerifiedStatus},
+    customers::{AssociationType, Customer, CustomerType, SubCustomerFilter, VerifiedStatus},
     paging::Paged,
 };
+use partner_engine::customers::SubCustomerQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::wire::format_utc;
+use crate::{
+    error::ApiError,
+    wire::{bounded, format_utc, utc_filter},
+};
 
 /// SDK `QuerySubCustomerListReq`.
 #[derive(Deserialize, ToSchema)]
@@ -22,6 +26,41 @@ pub(crate) struct QuerySubCustomerListReq {
     pub(crate) associated_on_end: Option<String>,
     pub(crate) customer_id: Option<String>,
     pub(crate) indirect_partner_id: Option<String>,
+}
+
+impl TryFrom<QuerySubCustomerListReq> for SubCustomerQuery {
+    type Error = ApiError;
+
+    fn try_from(req: QuerySubCustomerListReq) -> Result<Self, ApiError> {
+        let association = match bounded("association_type", req.association_type, 2)?.as_deref() {
+            None => None,
+            Some("1") => Some(AssociationType::Referral),
+            Some("2") => Some(AssociationType::Reseller),
+            Some(other) => {
+                return Err(ApiError::parameter(format!(
+                    "invalid parameter association_type: {other:?}"
+                )));
+            }
+        };
+        let begin = req.associated_on_begin.as_deref();
+        Ok(SubCustomerQuery {
+            filter: SubCustomerFilter {
+                account_name: bounded("account_name", req.account_name, 64)?,
+                real_name: bounded("customer", req.customer, 64)?,
+                label: bounded("label", req.label, 64)?,
+                association,
+                associated_on_begin: utc_filter("associated_on_begin", begin)?,
+                associated_on_end: utc_filter(
+                    "associated_on_end",
+                    req.associated_on_end.as_deref(),
+                )?,
+                customer_id: bounded("customer_id", req.customer_id, 64)?,
+            },
+            offset: req.offset,
+            limit: req.limit,
+            indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
+        })
+    }
 }
 
 /// SDK `ListSubCustomersResponse`.

@@ -2,16 +2,22 @@
 
 use partner_domain::{
     Money,
-    funds::{AccountKind, AdjustRecord, FundAccount, LedgerEntry, TransferKind},
+    funds::{
+        AccountKind, AdjustRecord, AdjustRecordFilter, Direction, FundAccount, LedgerEntry,
+        TransferKind,
+    },
     paging::Paged,
 };
-use partner_engine::funds::{CustomerBalance, CustomerBalances};
+use partner_engine::funds::{
+    AccountChangeQuery, AdjustRecordQuery, CustomerAccountChanges, CustomerBalance,
+    CustomerBalances, CustomerFundsMove, ResellerFundsMove,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     error::ApiError,
-    wire::{Amount, WireDecimal, amount_text, format_utc},
+    wire::{Amount, WireDecimal, amount_text, bounded, format_utc, parse_date, utc_filter},
 };
 
 /// `measure_id` 1: amounts are in yuan.
@@ -22,6 +28,12 @@ const CURRENCY: &str = "CNY";
 #[derive(Deserialize, IntoParams)]
 pub(crate) struct ListPartnerBalancesRequest {
     pub(crate) indirect_partner_id: Option<String>,
+}
+
+impl ListPartnerBalancesRequest {
+    pub(crate) fn indirect_partner_id(self) -> Result<Option<String>, ApiError> {
+        bounded("indirect_partner_id", self.indirect_partner_id, 64)
+    }
 }
 
 /// SDK `ListPartnerBalancesResponse`.
@@ -128,6 +140,30 @@ pub(crate) struct ReclaimToPartnerAccountBalancesReq {
     pub(crate) indirect_partner_id: Option<String>,
 }
 
+impl TryFrom<AdjustAccountReq> for CustomerFundsMove {
+    type Error = ApiError;
+
+    fn try_from(req: AdjustAccountReq) -> Result<Self, ApiError> {
+        Ok(CustomerFundsMove {
+            indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
+            customer_id: req.customer_id,
+            amount: req.amount.0,
+        })
+    }
+}
+
+impl TryFrom<ReclaimToPartnerAccountBalancesReq> for CustomerFundsMove {
+    type Error = ApiError;
+
+    fn try_from(req: ReclaimToPartnerAccountBalancesReq) -> Result<Self, ApiError> {
+        Ok(CustomerFundsMove {
+            indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
+            customer_id: req.customer_id,
+            amount: req.amount.0,
+        })
+    }
+}
+
 /// SDK `AdjustToIndirectPartnerReq` (`UpdateIndirectPartnerAccount`).
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct AdjustToIndirectPartnerReq {
@@ -140,6 +176,18 @@ pub(crate) struct AdjustToIndirectPartnerReq {
 pub(crate) struct ReclaimIndirectPartnerAccountReq {
     pub(crate) indirect_partner_id: String,
     pub(crate) amount: WireDecimal,
+}
+
+impl From<AdjustToIndirectPartnerReq> for ResellerFundsMove {
+    fn from(req: AdjustToIndirectPartnerReq) -> Self {
+        ResellerFundsMove { indirect_partner_id: req.indirect_partner_id, amount: req.amount.0 }
+    }
+}
+
+impl From<ReclaimIndirectPartnerAccountReq> for ResellerFundsMove {
+    fn from(req: ReclaimIndirectPartnerAccountReq) -> Self {
+        ResellerFundsMove { indirect_partner_id: req.indirect_partner_id, amount: req.amount.0 }
+    }
 }
 
 /// The answer of an adjust: `transfer_id`.
@@ -159,6 +207,16 @@ pub(crate) struct TransIdResponse {
 pub(crate) struct QueryCustomersBalancesReq {
     pub(crate) customer_infos: Vec<CustomerInfoV2>,
     pub(crate) indirect_partner_id: Option<String>,
+}
+
+/// The customers asked for, and the reseller acted for.
+impl TryFrom<QueryCustomersBalancesReq> for (Vec<String>, Option<String>) {
+    type Error = ApiError;
+
+    fn try_from(req: QueryCustomersBalancesReq) -> Result<Self, ApiError> {
+        let indirect = bounded("indirect_partner_id", req.indirect_partner_id, 64)?;
+        Ok((req.customer_infos.into_iter().map(|c| c.customer_id).collect(), indirect))
+    }
 }
 
 /// SDK `CustomerInfoV2`.
@@ -212,6 +270,39 @@ pub(crate) struct ListPartnerAdjustRecordsRequest {
     pub(crate) indirect_partner_id: Option<String>,
 }
 
+impl TryFrom<ListPartnerAdjustRecordsRequest> for AdjustRecordQuery {
+    type Error = ApiError;
+
+    fn try_from(req: ListPartnerAdjustRecordsRequest) -> Result<Self, ApiError> {
+        let operation = bounded("operation_type", req.operation_type, 64)?;
+        let kind = match operation.as_deref() {
+            None | Some(BEUNBIND) => None,
+            Some(BEADJUST) => Some(TransferKind::Adjust),
+            Some(BERETRIEVE) => Some(TransferKind::Reclaim),
+            Some(other) => {
+                return Err(ApiError::parameter(format!(
+                    "invalid parameter operation_type: {other:?}"
+                )));
+            }
+        };
+        let begin = bounded("operation_time_begin", req.operation_time_begin, 20)?;
+        let end = bounded("operation_time_end", req.operation_time_end, 20)?;
+        Ok(AdjustRecordQuery {
+            filter: AdjustRecordFilter {
+                counterparty: bounded("customer_id", req.customer_id, 64)?,
+                kind,
+                from: utc_filter("operation_time_begin", begin.as_deref())?,
+                to: utc_filter("operation_time_end", end.as_deref())?,
+                transfer_id: bounded("trans_id", req.trans_id, 128)?,
+            },
+            unbind_only: operation.as_deref() == Some(BEUNBIND),
+            offset: req.offset,
+            limit: req.limit,
+            indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
+        })
+    }
+}
+
 /// SDK `ListPartnerAdjustRecordsResponse`.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct ListPartnerAdjustRecordsResponse {
@@ -232,9 +323,9 @@ pub(crate) struct AdjustRecordV3 {
     trans_id: String,
 }
 
-pub(crate) const BEADJUST: &str = "SOURCE_OPERATION_BEADJUST";
-pub(crate) const BERETRIEVE: &str = "SOURCE_OPERATION_BERETRIEVE";
-pub(crate) const BEUNBIND: &str = "SOURCE_OPERATION_BEUNBIND";
+const BEADJUST: &str = "SOURCE_OPERATION_BEADJUST";
+const BERETRIEVE: &str = "SOURCE_OPERATION_BERETRIEVE";
+const BEUNBIND: &str = "SOURCE_OPERATION_BEUNBIND";
 
 impl From<Paged<AdjustRecord>> for ListPartnerAdjustRecordsResponse {
     fn from(page: Paged<AdjustRecord>) -> Self {
@@ -268,6 +359,24 @@ pub(crate) struct ListPartnerAccountChangeRecordsRequest {
     pub(crate) indirect_partner_id: Option<String>,
 }
 
+impl TryFrom<ListPartnerAccountChangeRecordsRequest> for AccountChangeQuery {
+    type Error = ApiError;
+
+    fn try_from(req: ListPartnerAccountChangeRecordsRequest) -> Result<Self, ApiError> {
+        Ok(AccountChangeQuery {
+            account: balance_type(req.balance_type.as_deref())?.unwrap_or(AccountKind::Cash),
+            kinds: trade_type(req.trade_type.as_deref())?,
+            direction: None,
+            trade_id: None,
+            begin: parse_date("trade_time_begin", req.trade_time_begin.as_deref())?,
+            end: parse_date("trade_time_end", req.trade_time_end.as_deref())?,
+            offset: req.offset,
+            limit: req.limit,
+            indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
+        })
+    }
+}
+
 /// SDK `ListCustomerAccountChangeRecordsRequest` (query string).
 #[derive(Deserialize, IntoParams)]
 pub(crate) struct ListCustomerAccountChangeRecordsRequest {
@@ -286,8 +395,38 @@ pub(crate) struct ListCustomerAccountChangeRecordsRequest {
     pub(crate) limit: Option<i64>,
 }
 
+impl TryFrom<ListCustomerAccountChangeRecordsRequest> for AccountChangeQuery {
+    type Error = ApiError;
+
+    fn try_from(req: ListCustomerAccountChangeRecordsRequest) -> Result<Self, ApiError> {
+        let account = balance_type(req.balance_type.as_deref())?
+            .ok_or_else(|| ApiError::parameter("invalid parameter balance_type: required"))?;
+        let direction = match req.revenue_expense_type.as_deref().filter(|t| !t.is_empty()) {
+            None => None,
+            Some("REVENUE") => Some(Direction::Income),
+            Some("EXPENSE") => Some(Direction::Expense),
+            Some(other) => {
+                return Err(ApiError::parameter(format!(
+                    "invalid parameter revenue_expense_type: {other:?}"
+                )));
+            }
+        };
+        Ok(AccountChangeQuery {
+            account,
+            kinds: trade_type(req.trade_type.as_deref())?,
+            direction,
+            trade_id: bounded("trade_id", req.trade_id, 128)?,
+            begin: parse_date("trade_time_begin", req.trade_time_begin.as_deref())?,
+            end: parse_date("trade_time_end", req.trade_time_end.as_deref())?,
+            offset: req.offset,
+            limit: req.limit,
+            indirect_partner_id: None,
+        })
+    }
+}
+
 /// `balance_type`: which account's changes to list.
-pub(crate) fn balance_type(text: Option<&str>) -> Result<Option<AccountKind>, ApiError> {
+fn balance_type(text: Option<&str>) -> Result<Option<AccountKind>, ApiError> {
     match text.filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some("BALANCE_TYPE_DEBIT") => Ok(Some(AccountKind::Cash)),
@@ -300,7 +439,7 @@ pub(crate) fn balance_type(text: Option<&str>) -> Result<Option<AccountKind>, Ap
 
 /// `trade_type`: the transfer kinds it selects. Kinds of trade no operation makes yet (usage,
 /// refunds, freezes…) are valid and select nothing.
-pub(crate) fn trade_type(text: Option<&str>) -> Result<Option<Vec<TransferKind>>, ApiError> {
+fn trade_type(text: Option<&str>) -> Result<Option<Vec<TransferKind>>, ApiError> {
     let kinds = match text.filter(|t| !t.is_empty()) {
         None => return Ok(None),
         Some("RECHARGE") => vec![TransferKind::Opening],
@@ -418,8 +557,9 @@ pub(crate) struct CustomerAccountChangeRecord {
     account_name: String,
 }
 
-impl ListCustomerAccountChangeRecordsResponse {
-    pub(crate) fn new(page: Paged<LedgerEntry>, account_name: &str) -> Self {
+impl From<CustomerAccountChanges> for ListCustomerAccountChangeRecordsResponse {
+    fn from(changes: CustomerAccountChanges) -> Self {
+        let CustomerAccountChanges { account_name, entries: page } = changes;
         let records = page
             .rows
             .into_iter()
@@ -431,7 +571,7 @@ impl ListCustomerAccountChangeRecordsResponse {
                 change_amount: amount_text(unsigned(e.amount)),
                 balance_after_change: amount_text(e.balance_after),
                 revenue_expense_type: if e.amount.is_negative() { "EXPENSE" } else { "REVENUE" },
-                account_name: account_name.to_owned(),
+                account_name: account_name.clone(),
             })
             .collect();
         ListCustomerAccountChangeRecordsResponse {

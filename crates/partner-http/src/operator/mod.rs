@@ -2,23 +2,21 @@
 
 pub(crate) mod wire;
 
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
-use partner_domain::access::OwnerKind;
+use axum::{Json, extract::State, http::StatusCode};
 use partner_engine::world;
+
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
     error::ApiError,
-    extract::{Authenticated, WireJson},
+    extract::{Authenticated, WireJson, WirePath},
     wire::parse_utc,
 };
 
 /// Applies a world (as JSON) in one transaction, idempotently.
-#[utoipa::path(post, path = "/operator/v1/world", operation_id = "ApplyWorld", tag = "operator",
+#[utoipa::path(post, path = "/operator/v1/world", operation_id = "ApplyWorld",
+    security(("operator" = [])), tag = "operator",
     request_body(content = Object, description = "A world file as JSON (see specs/world-file.md)"),
     responses((status = 200, body = wire::WorldApplied)))]
 pub(crate) async fn apply_world(
@@ -33,7 +31,8 @@ pub(crate) async fn apply_world(
     Ok(Json(wire::WorldApplied::from(report)))
 }
 
-#[utoipa::path(get, path = "/operator/v1/clock", operation_id = "ShowClock", tag = "operator",
+#[utoipa::path(get, path = "/operator/v1/clock", operation_id = "ShowClock",
+    security(("operator" = [])), tag = "operator",
     responses((status = 200, body = wire::Clock)))]
 pub(crate) async fn show_clock(
     State(app): State<AppState>,
@@ -44,6 +43,7 @@ pub(crate) async fn show_clock(
 
 /// Moves a manual clock forward.
 #[utoipa::path(post, path = "/operator/v1/clock/advance", operation_id = "AdvanceClock",
+    security(("operator" = [])),
     tag = "operator", request_body = wire::AdvanceClock, responses((status = 200, body = wire::Clock)))]
 pub(crate) async fn advance_clock(
     State(app): State<AppState>,
@@ -54,7 +54,8 @@ pub(crate) async fn advance_clock(
 }
 
 /// Sets a manual clock to a later time.
-#[utoipa::path(put, path = "/operator/v1/clock", operation_id = "SetClock", tag = "operator",
+#[utoipa::path(put, path = "/operator/v1/clock", operation_id = "SetClock",
+    security(("operator" = [])), tag = "operator",
     request_body = wire::SetClock, responses((status = 200, body = wire::Clock)))]
 pub(crate) async fn set_clock(
     State(app): State<AppState>,
@@ -67,6 +68,7 @@ pub(crate) async fn set_clock(
 
 /// Issues an access key pair; the secret key is in this answer only.
 #[utoipa::path(post, path = "/operator/v1/access-keys", operation_id = "CreateAccessKey",
+    security(("operator" = [])),
     tag = "operator", request_body = wire::CreateAccessKey,
     responses((status = 201, body = wire::CreatedAccessKey)))]
 pub(crate) async fn create_access_key(
@@ -74,15 +76,14 @@ pub(crate) async fn create_access_key(
     Authenticated(caller): Authenticated,
     WireJson(req): WireJson<wire::CreateAccessKey>,
 ) -> Result<(StatusCode, Json<wire::CreatedAccessKey>), ApiError> {
-    let owner_kind = OwnerKind::from_code(&req.owner_type).ok_or_else(|| {
-        ApiError::parameter("invalid parameter owner_type: partner, customer or operator")
-    })?;
-    let key = app.engine.create_access_key(&caller, owner_kind, &req.owner_id).await?;
+    let (owner_kind, owner_id) = req.try_into()?;
+    let key = app.engine.create_access_key(&caller, owner_kind, &owner_id).await?;
     Ok((StatusCode::CREATED, Json(key.into())))
 }
 
 /// Every access key, without secrets.
 #[utoipa::path(get, path = "/operator/v1/access-keys", operation_id = "ListAccessKeys",
+    security(("operator" = [])),
     tag = "operator", responses((status = 200, body = wire::AccessKeys)))]
 pub(crate) async fn list_access_keys(
     State(app): State<AppState>,
@@ -93,16 +94,14 @@ pub(crate) async fn list_access_keys(
 
 /// Revokes an access key at once.
 #[utoipa::path(delete, path = "/operator/v1/access-keys/{ak}", operation_id = "RevokeAccessKey",
+    security(("operator" = [])),
     tag = "operator", params(("ak" = String, Path, description = "The access key id")),
     responses((status = 204)))]
 pub(crate) async fn revoke_access_key(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
-    ak: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    WirePath(ak): WirePath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let Path(ak) = ak.map_err(|e| {
-        ApiError::parameter(format!("invalid access key in the path: {}", e.body_text()))
-    })?;
     app.engine.revoke_access_key(&caller, &ak).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -110,10 +109,24 @@ pub(crate) async fn revoke_access_key(
 /// IAM's `KeystoneListAuthDomains`, which the SDK calls to learn its domain id when the
 /// credentials leave it out.
 #[utoipa::path(get, path = "/v3/auth/domains", operation_id = "KeystoneListAuthDomains",
+    security(("partner" = []), ("customer" = []), ("operator" = [])),
     tag = "iam", responses((status = 200, body = wire::AuthDomains)))]
 pub(crate) async fn list_auth_domains(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<Json<wire::AuthDomains>, ApiError> {
     Ok(Json(app.engine.show_domain(&caller).await?.into()))
+}
+
+/// The operator operations, each with its route and OpenAPI entry.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(apply_world))
+        .routes(routes!(show_clock))
+        .routes(routes!(advance_clock))
+        .routes(routes!(set_clock))
+        .routes(routes!(create_access_key))
+        .routes(routes!(list_access_keys))
+        .routes(routes!(revoke_access_key))
+        .routes(routes!(list_auth_domains))
 }

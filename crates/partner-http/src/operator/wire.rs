@@ -1,11 +1,11 @@
 //! Wire models of the operator API and of the IAM domain look-up.
 
-use partner_domain::access::AccessKey;
+use partner_domain::access::{AccessKey, OwnerKind};
 use partner_engine::{access::Domain, clock::ClockView, world::WorldReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::wire::format_utc;
+use crate::{error::ApiError, wire::format_utc};
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct WorldApplied {
@@ -53,6 +53,18 @@ pub(crate) struct CreateAccessKey {
     /// `partner`, `customer` or `operator`.
     pub(crate) owner_type: String,
     pub(crate) owner_id: String,
+}
+
+/// Whose key to create.
+impl TryFrom<CreateAccessKey> for (OwnerKind, String) {
+    type Error = ApiError;
+
+    fn try_from(req: CreateAccessKey) -> Result<Self, ApiError> {
+        let owner_kind = OwnerKind::from_code(&req.owner_type).ok_or_else(|| {
+            ApiError::parameter("invalid parameter owner_type: partner, customer or operator")
+        })?;
+        Ok((owner_kind, req.owner_id))
+    }
 }
 
 #[derive(Serialize, ToSchema)]

@@ -1,10 +1,17 @@
 //! Wire models of the partner-hierarchy operations, as the SDK's `v2/model` names them.
 
-use partner_domain::{paging::Paged, partners::Partner};
+use partner_domain::{
+    paging::Paged,
+    partners::{IndirectPartnerFilter, Partner},
+};
+use partner_engine::partners::IndirectPartnerQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::wire::format_utc;
+use crate::{
+    error::ApiError,
+    wire::{bounded, format_utc, utc_filter},
+};
 
 /// SDK `QueryIndirectPartnersReq`.
 #[derive(Deserialize, ToSchema)]
@@ -15,6 +22,27 @@ pub(crate) struct QueryIndirectPartnersReq {
     pub(crate) offset: Option<i64>,
     pub(crate) limit: Option<i64>,
     pub(crate) indirect_partner_id: Option<String>,
+}
+
+impl TryFrom<QueryIndirectPartnersReq> for IndirectPartnerQuery {
+    type Error = ApiError;
+
+    fn try_from(req: QueryIndirectPartnersReq) -> Result<Self, ApiError> {
+        let begin = req.associated_on_begin.as_deref();
+        Ok(IndirectPartnerQuery {
+            filter: IndirectPartnerFilter {
+                account_name: bounded("account_name", req.account_name, 64)?,
+                indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
+                associated_on_begin: utc_filter("associated_on_begin", begin)?,
+                associated_on_end: utc_filter(
+                    "associated_on_end",
+                    req.associated_on_end.as_deref(),
+                )?,
+            },
+            offset: req.offset,
+            limit: req.limit,
+        })
+    }
 }
 
 /// SDK `ListIndirectPartnersResponse`.

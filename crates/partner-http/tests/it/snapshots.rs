@@ -68,19 +68,55 @@ fn the_openapi_document() {
     expect_file!["openapi.json"].assert_eq(&format!("{doc}\n"));
 }
 
+/// Every handler declared with `#[utoipa::path]` is routed, and every operation says whose
+/// keys may call it: an operation the gateway could not authorize does not exist.
 #[test]
-fn every_route_is_in_the_openapi_document_under_its_operation_name() {
-    let doc = serde_json::to_value(partner_http::openapi::document()).unwrap();
+fn every_declared_operation_is_routed_with_an_audience() {
     let table = partner_http::routes::operation_table();
-    for op in &table {
-        let entry = &doc["paths"][op.path][op.method.to_ascii_lowercase()];
-        assert_eq!(
-            entry["operationId"], op.name,
-            "{} {} is not documented as {}",
-            op.method, op.path, op.name
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let n_declared: usize = ["partners", "customers", "funds", "operator"]
+        .iter()
+        .map(|domain| {
+            let text = std::fs::read_to_string(src.join(domain).join("mod.rs")).unwrap();
+            text.matches("#[utoipa::path(").count()
+        })
+        .sum();
+    assert_eq!(
+        table.len(),
+        n_declared,
+        "a declared handler is not routed, or lacks an operationId"
+    );
+    for op in table {
+        let audience = op.audience;
+        assert!(
+            audience.partners || audience.customers || audience.operators,
+            "{} names no security scheme",
+            op.name
         );
     }
+    let doc = serde_json::to_value(partner_http::openapi::document()).unwrap();
     let n_documented: usize =
         doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(n_documented, table.len(), "the document has operations the route table lacks");
+    assert_eq!(n_documented, table.len(), "the document has operations the table lacks");
+}
+
+/// The gateway's view of every operation: whose keys may call it and its flow-control quota.
+#[test]
+fn the_operation_table() {
+    let table: String = partner_http::routes::operation_table()
+        .iter()
+        .map(|op| {
+            let a = op.audience;
+            let audience =
+                [(a.partners, "partner"), (a.customers, "customer"), (a.operators, "operator")]
+                    .iter()
+                    .filter(|(yes, _)| *yes)
+                    .map(|(_, who)| *who)
+                    .collect::<Vec<_>>()
+                    .join("+");
+            let quota = op.per_second.map_or("-".to_owned(), |q| format!("{q}/s"));
+            format!("{:<34} {:<6} {:<26} {quota}\n", op.name, op.method.as_str(), audience)
+        })
+        .collect();
+    expect_file!["operations.txt"].assert_eq(&table);
 }
