@@ -46,6 +46,16 @@ pub enum AccessError {
     MalformedSecretKey,
 }
 
+impl AccessError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            AccessError::MalformedAccessKeyId => "MalformedAccessKeyId",
+            AccessError::MalformedSecretKey => "MalformedSecretKey",
+        }
+    }
+}
+
 /// Access key ids travel in the `Authorization` header, so they are plain letters and digits.
 pub fn check_access_key(ak: &str, sk: &str) -> Result<(), AccessError> {
     if ak.is_empty() || ak.len() > 128 || !ak.chars().all(|c| c.is_ascii_alphanumeric()) {

@@ -57,6 +57,16 @@ pub enum CatalogError {
     DiscountRateOutOfRange,
 }
 
+impl CatalogError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            CatalogError::PriceMustNotBeNegative => "PriceMustNotBeNegative",
+            CatalogError::DiscountRateOutOfRange => "DiscountRateOutOfRange",
+        }
+    }
+}
+
 pub fn check_price(price: Decimal) -> Result<Decimal, CatalogError> {
     if price.is_sign_negative() && !price.is_zero() {
         return Err(CatalogError::PriceMustNotBeNegative);

@@ -51,6 +51,16 @@ pub enum CouponError {
     QuotaAmountMustBePositive,
 }
 
+impl CouponError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            CouponError::PlatformQuotaOnlyForDirectPartners => "PlatformQuotaOnlyForDirectPartners",
+            CouponError::QuotaAmountMustBePositive => "QuotaAmountMustBePositive",
+        }
+    }
+}
+
 /// The platform grants quotas to direct partners; resellers receive theirs from a distributor.
 pub fn may_receive_platform_quota(kind: crate::partners::PartnerKind) -> Result<(), CouponError> {
     match kind {

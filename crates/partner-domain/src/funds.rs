@@ -187,6 +187,23 @@ pub enum FundsError {
     BalanceOverflow,
 }
 
+impl FundsError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            FundsError::AmountMustBePositive => "AmountMustBePositive",
+            FundsError::NotYourCustomer(_) => "NotYourCustomer",
+            FundsError::ReferralCustomerFundsAreNotYours { .. } => {
+                "ReferralCustomerFundsAreNotYours"
+            }
+            FundsError::InsufficientBalance { .. } => "InsufficientBalance",
+            FundsError::AmountMustNotBeNegative => "AmountMustNotBeNegative",
+            FundsError::TransferToSameAccount => "TransferToSameAccount",
+            FundsError::BalanceOverflow => "BalanceOverflow",
+        }
+    }
+}
+
 /// The platform opens an account with `amount`: a transfer from the platform's issuing account
 /// of the same kind. A zero opening balance moves nothing.
 pub fn opening_transfer(

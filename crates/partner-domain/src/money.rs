@@ -26,6 +26,17 @@ pub enum MoneyError {
     NotANumber,
 }
 
+impl MoneyError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            MoneyError::TooManyDecimals { .. } => "TooManyDecimals",
+            MoneyError::OutOfRange => "OutOfRange",
+            MoneyError::NotANumber => "NotANumber",
+        }
+    }
+}
+
 impl Money {
     pub const ZERO: Money = Money(0);
 

@@ -15,6 +15,16 @@ pub enum PageError {
     LimitOutOfRange { max: u64 },
 }
 
+impl PageError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            PageError::OffsetOutOfRange { .. } => "OffsetOutOfRange",
+            PageError::LimitOutOfRange { .. } => "LimitOutOfRange",
+        }
+    }
+}
+
 /// The bounds one operation documents for its paging parameters.
 #[derive(Clone, Copy, Debug)]
 pub struct PageRules {

@@ -68,6 +68,16 @@ pub enum PartnerError {
     NotYourIndirectPartner(String),
 }
 
+impl PartnerError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            PartnerError::OperationNotOpenToPartnerKind { .. } => "OperationNotOpenToPartnerKind",
+            PartnerError::NotYourIndirectPartner(_) => "NotYourIndirectPartner",
+        }
+    }
+}
+
 /// Only a distributor lists tier-2 resellers (`ListIndirectPartners`, `BPC_ITEM_SALES_020100`).
 pub fn may_list_indirect_partners(caller: &Partner) -> Result<(), PartnerError> {
     match caller.kind {

@@ -34,6 +34,16 @@ pub enum ClockError {
     ClockMovesForwardOnly,
 }
 
+impl ClockError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            ClockError::ClockNotManual => "ClockNotManual",
+            ClockError::ClockMovesForwardOnly => "ClockMovesForwardOnly",
+        }
+    }
+}
+
 /// Moves a manual clock to `to`; business time never runs backwards, since records, expiry and
 /// bills are ordered by it.
 pub fn move_manual_clock(setting: ClockSetting, to: Timestamp) -> Result<ClockSetting, ClockError> {

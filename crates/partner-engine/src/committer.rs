@@ -20,7 +20,7 @@ use partner_store::{IdempotentResult, StoreError, Tx};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{
-    Caller, Engine, EngineError, Principal,
+    Caller, Engine, EngineError, Internal, Principal,
     funds::{BatchState, FundMove},
 };
 
@@ -74,8 +74,9 @@ impl Engine {
         });
         let (reply, answer) = oneshot::channel();
         let job = Job { caller: caller.clone(), request, idempotency_key, reply };
-        jobs.send(job).map_err(|_| EngineError::Store(StoreError::Busy))?;
-        answer.await.map_err(|_| EngineError::Store(StoreError::Busy))?
+        let gone = || EngineError::Internal(Internal::bug("the committer task has stopped"));
+        jobs.send(job).map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
     }
 
     async fn run_committer(self, mut receiver: mpsc::UnboundedReceiver<Job>) {
@@ -115,11 +116,15 @@ impl Engine {
                 }
             }
         }
-        if let Some(err) = last_error {
+        if let Some(err) = &last_error {
             tracing::error!(error = %err, n_jobs = jobs.len(), "a group commit failed for good");
         }
         for job in jobs {
-            let _ = job.reply.send(Err(EngineError::Store(StoreError::Busy)));
+            let failed = last_error.as_ref().map_or_else(
+                || EngineError::Internal(Internal::bug("a group commit ended without an answer")),
+                |err| EngineError::Internal(Internal::storage(err)),
+            );
+            let _ = job.reply.send(Err(failed));
         }
     }
 
@@ -146,11 +151,7 @@ impl Engine {
     ) -> Result<(Box<dyn Tx>, Vec<Result<String, EngineError>>), StoreError> {
         let started = std::time::Instant::now();
         let mut tx = self.store.write().await?;
-        let now = match self.now(&mut *tx).await {
-            Ok(now) => now,
-            Err(EngineError::Store(err)) => return Err(err),
-            Err(_) => return Err(StoreError::Busy),
-        };
+        let now = self.business_time(tx.clock().await?);
         let mut state = self.load_batch(&mut *tx, jobs).await?;
         let loaded = started.elapsed();
         let mut transfers = Vec::new();

@@ -6,6 +6,23 @@ use partner_domain::{
 };
 use partner_store::StoreError;
 
+/// A failure of the machinery under the rules: storage failed, or the engine found one of its
+/// own invariants broken. Logged where it is handled and never shown to a client.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Internal(String);
+
+impl Internal {
+    /// An invariant of the engine's own does not hold: a bug, not a refusal.
+    pub(crate) fn bug(what: &str) -> Internal {
+        Internal(format!("engine invariant broken: {what}"))
+    }
+
+    pub(crate) fn storage(err: &StoreError) -> Internal {
+        Internal(format!("storage failed: {err}"))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// The caller's kind of identity may not call this operation at all.
@@ -39,42 +56,36 @@ pub enum EngineError {
     /// An idempotency key came back with another operation or other content.
     #[error("the idempotency key {0:?} was used for a different request")]
     IdempotencyKeyReused(String),
-    /// Storage failed; logged where it is handled, never shown to a client.
-    #[error("storage failed: {0}")]
-    Store(StoreError),
+    /// Storage failed or the engine broke an invariant; never shown to a client.
+    #[error("internal failure: {0}")]
+    Internal(Internal),
 }
 
 impl EngineError {
-    /// The rule's name, as audit events record refusals.
+    /// The rule's name, as audit events record refusals: each domain error names its own.
     pub fn rule(&self) -> &'static str {
         match self {
             EngineError::OperationNotOpenToCaller => "OperationNotOpenToCaller",
             EngineError::InvalidParameter { .. } => "InvalidParameter",
-            EngineError::Partner(PartnerError::OperationNotOpenToPartnerKind { .. }) => {
-                "OperationNotOpenToPartnerKind"
-            }
-            EngineError::Partner(PartnerError::NotYourIndirectPartner(_)) => {
-                "NotYourIndirectPartner"
-            }
-            EngineError::Funds(FundsError::AmountMustBePositive) => "AmountMustBePositive",
-            EngineError::Funds(FundsError::NotYourCustomer(_)) => "NotYourCustomer",
-            EngineError::Funds(FundsError::ReferralCustomerFundsAreNotYours(_)) => {
-                "ReferralCustomerFundsAreNotYours"
-            }
-            EngineError::Funds(FundsError::InsufficientBalance { .. }) => "InsufficientBalance",
-            EngineError::Funds(_) => "FundsRule",
-            EngineError::IdempotencyKeyReused(_) => "IdempotencyKeyReused",
-            EngineError::Money(_) => "InvalidAmount",
-            EngineError::Page(_) => "InvalidPage",
-            EngineError::Clock(ClockError::ClockNotManual) => "ClockNotManual",
-            EngineError::Clock(ClockError::ClockMovesForwardOnly) => "ClockMovesForwardOnly",
-            EngineError::Access(_) => "MalformedAccessKey",
-            EngineError::Coupon(_) => "CouponRule",
-            EngineError::Catalog(_) => "CatalogRule",
+            EngineError::Partner(err) => err.rule(),
+            EngineError::Funds(err) => err.rule(),
+            EngineError::Money(err) => err.rule(),
+            EngineError::Page(err) => err.rule(),
+            EngineError::Clock(err) => err.rule(),
+            EngineError::Access(err) => err.rule(),
+            EngineError::Coupon(err) => err.rule(),
+            EngineError::Catalog(err) => err.rule(),
             EngineError::UnknownOwner { .. } => "UnknownOwner",
             EngineError::UnknownAccessKey(_) => "UnknownAccessKey",
             EngineError::WorldInvalid(_) => "WorldInvalid",
-            EngineError::Store(_) => "Internal",
+            EngineError::IdempotencyKeyReused(_) => "IdempotencyKeyReused",
+            EngineError::Internal(_) => "Internal",
         }
+    }
+}
+
+impl From<StoreError> for EngineError {
+    fn from(err: StoreError) -> EngineError {
+        EngineError::Internal(Internal::storage(&err))
     }
 }

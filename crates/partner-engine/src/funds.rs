@@ -14,7 +14,7 @@ use partner_domain::{
 use partner_store::Tx;
 use rust_decimal::Decimal;
 
-use crate::{Caller, Engine, EngineError, Principal};
+use crate::{Caller, Engine, EngineError, Internal, Principal};
 
 /// A customer's accounts and what it owes (`ShowCustomerAccountBalances`).
 #[derive(Clone, Debug)]
@@ -470,11 +470,9 @@ impl Engine {
             _ => (upper, lower),
         };
         let account = |owner: &Owner| {
-            state
-                .accounts
-                .get(owner)
-                .cloned()
-                .ok_or(EngineError::Store(partner_store::StoreError::Busy))
+            state.accounts.get(owner).cloned().ok_or_else(|| {
+                EngineError::Internal(Internal::bug("a movement's account was not loaded"))
+            })
         };
         let (payer_account, payee_account) = (account(&payer)?, account(&payee)?);
         let id = self.transfer_id(request.kind(), now);

@@ -15,7 +15,7 @@ use partner_domain::{
     partners::{Partner, PartnerId},
     time::ClockSetting,
 };
-use partner_store::{Store, StoreError, Tx};
+use partner_store::{Store, Tx};
 
 pub mod access;
 pub mod clock;
@@ -26,7 +26,7 @@ pub mod funds;
 pub mod partners;
 pub mod world;
 
-pub use error::EngineError;
+pub use error::{EngineError, Internal};
 
 /// The wall clock or a test's fixed clock. The world's manual clock, kept in the database so
 /// that every server of a cluster agrees, takes precedence over it.
@@ -124,10 +124,14 @@ impl Engine {
 
     /// Business time: the world's manual clock when it has one, else the clock.
     async fn now(&self, tx: &mut dyn Tx) -> Result<Timestamp, EngineError> {
-        Ok(match tx.clock().await? {
+        Ok(self.business_time(tx.clock().await?))
+    }
+
+    fn business_time(&self, setting: Option<ClockSetting>) -> Timestamp {
+        match setting {
             Some(ClockSetting::Manual(now)) => now,
             Some(ClockSetting::System) | None => self.clock.now(),
-        })
+        }
     }
 
     /// The partner making the call; partner-only operations refuse everyone else.
@@ -239,11 +243,5 @@ impl Engine {
     pub async fn recent_audit_events(&self, limit: i64) -> Result<Vec<AuditEvent>, EngineError> {
         let mut tx = self.store.read().await?;
         Ok(tx.audit_events(limit).await?)
-    }
-}
-
-impl From<StoreError> for EngineError {
-    fn from(err: StoreError) -> EngineError {
-        EngineError::Store(err)
     }
 }

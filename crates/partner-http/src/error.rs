@@ -6,7 +6,10 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use partner_domain::{funds::FundsError, partners::PartnerError, time::ClockError};
+use partner_domain::{
+    access::AccessError, catalog::CatalogError, coupons::CouponError, funds::FundsError,
+    money::MoneyError, paging::PageError, partners::PartnerError, time::ClockError,
+};
 use partner_engine::EngineError;
 use serde::Serialize;
 
@@ -79,53 +82,125 @@ impl ApiError {
     }
 }
 
-/// The CBC table: every engine error's status and code, checked against the API reference's
-/// error code pages. `tests/it` snapshots it so that every change is reviewed.
+/// One table of the CBC table: the status and code of each variant of one error enum, with an
+/// exhaustive match (a new rule does not compile until it has its row) and the rows themselves
+/// for the snapshot. `wraps` hands a variant holding another enum to that enum's table.
+macro_rules! cbc_table {
+    ($table:ident: $ty:ident {
+        $($variant:ident => $status:ident $code:literal,)*
+    } $(wraps { $($wrapper:ident => $inner:ident,)* })?) => {
+        mod $table {
+            use super::*;
+
+            // One pattern shape for unit, tuple and struct variants alike.
+            #[allow(clippy::unneeded_struct_pattern)]
+            pub(super) fn status_and_code(err: &$ty) -> (StatusCode, &'static str) {
+                match err {
+                    $($ty::$variant { .. } => (StatusCode::$status, $code),)*
+                    $($($ty::$wrapper(inner) => super::$inner::status_and_code(inner),)*)?
+                }
+            }
+
+            pub(super) fn rows() -> Vec<(String, StatusCode, &'static str)> {
+                #[allow(unused_mut)]
+                let mut rows = vec![$((
+                    concat!(stringify!($ty), "::", stringify!($variant)).to_owned(),
+                    StatusCode::$status,
+                    $code,
+                ),)*];
+                $($(rows.extend(super::$inner::rows());)*)?
+                rows
+            }
+        }
+    };
+}
+
+// The codes are the API reference's: CBC.0151 access denied, CBC.0100 a parameter out of its
+// rules, CBC.99xxxxxx a business rule of the partner center. The operator API is ours: its
+// codes (`PC.*`) say what went wrong in our own words.
+cbc_table!(engine: EngineError {
+    OperationNotOpenToCaller => FORBIDDEN "CBC.0151",
+    InvalidParameter => BAD_REQUEST "CBC.0100",
+    UnknownOwner => BAD_REQUEST "PC.UnknownOwner",
+    UnknownAccessKey => NOT_FOUND "PC.UnknownAccessKey",
+    WorldInvalid => BAD_REQUEST "PC.WorldInvalid",
+    IdempotencyKeyReused => CONFLICT "PC.IdempotencyKeyReused",
+    Internal => INTERNAL_SERVER_ERROR "CBC.0999",
+} wraps {
+    Partner => partners,
+    Funds => funds,
+    Money => money,
+    Page => paging,
+    Clock => clock,
+    Access => access,
+    Coupon => coupons,
+    Catalog => catalog,
+});
+
+cbc_table!(partners: PartnerError {
+    OperationNotOpenToPartnerKind => FORBIDDEN "CBC.0151",
+    NotYourIndirectPartner => BAD_REQUEST "CBC.99000037",
+});
+
+cbc_table!(funds: FundsError {
+    AmountMustBePositive => BAD_REQUEST "CBC.0100",
+    NotYourCustomer => BAD_REQUEST "CBC.99000035",
+    ReferralCustomerFundsAreNotYours => BAD_REQUEST "CBC.99000000",
+    InsufficientBalance => BAD_REQUEST "CBC.99005003",
+    AmountMustNotBeNegative => BAD_REQUEST "CBC.0100",
+    TransferToSameAccount => BAD_REQUEST "CBC.0100",
+    BalanceOverflow => BAD_REQUEST "CBC.0100",
+});
+
+cbc_table!(money: MoneyError {
+    TooManyDecimals => BAD_REQUEST "CBC.0100",
+    OutOfRange => BAD_REQUEST "CBC.0100",
+    NotANumber => BAD_REQUEST "CBC.0100",
+});
+
+cbc_table!(paging: PageError {
+    OffsetOutOfRange => BAD_REQUEST "CBC.0100",
+    LimitOutOfRange => BAD_REQUEST "CBC.0100",
+});
+
+cbc_table!(clock: ClockError {
+    ClockNotManual => CONFLICT "PC.ClockNotManual",
+    ClockMovesForwardOnly => CONFLICT "PC.ClockMovesForwardOnly",
+});
+
+cbc_table!(access: AccessError {
+    MalformedAccessKeyId => BAD_REQUEST "CBC.0100",
+    MalformedSecretKey => BAD_REQUEST "CBC.0100",
+});
+
+cbc_table!(coupons: CouponError {
+    PlatformQuotaOnlyForDirectPartners => BAD_REQUEST "CBC.0100",
+    QuotaAmountMustBePositive => BAD_REQUEST "CBC.0100",
+});
+
+cbc_table!(catalog: CatalogError {
+    PriceMustNotBeNegative => BAD_REQUEST "CBC.0100",
+    DiscountRateOutOfRange => BAD_REQUEST "CBC.0100",
+});
+
+/// Every engine error's status and code, from the tables above.
 pub fn status_and_code(err: &EngineError) -> (StatusCode, &'static str) {
-    use StatusCode as S;
-    match err {
-        EngineError::OperationNotOpenToCaller => (S::FORBIDDEN, "CBC.0151"),
-        EngineError::Partner(PartnerError::OperationNotOpenToPartnerKind { .. }) => {
-            (S::FORBIDDEN, "CBC.0151")
-        }
-        EngineError::Partner(PartnerError::NotYourIndirectPartner(_)) => {
-            (S::BAD_REQUEST, "CBC.99000037")
-        }
-        EngineError::Funds(FundsError::NotYourCustomer(_)) => (S::BAD_REQUEST, "CBC.99000035"),
-        EngineError::Funds(FundsError::ReferralCustomerFundsAreNotYours(_)) => {
-            (S::BAD_REQUEST, "CBC.99000000")
-        }
-        EngineError::Funds(FundsError::InsufficientBalance { .. }) => {
-            (S::BAD_REQUEST, "CBC.99005003")
-        }
-        EngineError::InvalidParameter { .. }
-        | EngineError::Page(_)
-        | EngineError::Money(_)
-        | EngineError::Funds(_)
-        | EngineError::Coupon(_)
-        | EngineError::Catalog(_)
-        | EngineError::Access(_) => (S::BAD_REQUEST, "CBC.0100"),
-        // The operator API is ours: its codes say what went wrong in our own words.
-        EngineError::Clock(ClockError::ClockNotManual) => (S::CONFLICT, "PC.ClockNotManual"),
-        EngineError::Clock(ClockError::ClockMovesForwardOnly) => {
-            (S::CONFLICT, "PC.ClockMovesForwardOnly")
-        }
-        EngineError::UnknownOwner { .. } => (S::BAD_REQUEST, "PC.UnknownOwner"),
-        EngineError::UnknownAccessKey(_) => (S::NOT_FOUND, "PC.UnknownAccessKey"),
-        EngineError::WorldInvalid(_) => (S::BAD_REQUEST, "PC.WorldInvalid"),
-        EngineError::IdempotencyKeyReused(_) => (S::CONFLICT, "PC.IdempotencyKeyReused"),
-        EngineError::Store(_) => (S::INTERNAL_SERVER_ERROR, "CBC.0999"),
-    }
+    engine::status_and_code(err)
+}
+
+/// Every row of the tables, `Enum::Variant`, for the snapshot that reviews each change.
+pub fn cbc_rows() -> Vec<(String, StatusCode, &'static str)> {
+    engine::rows()
 }
 
 impl From<EngineError> for ApiError {
     fn from(err: EngineError) -> ApiError {
         let (status, code) = status_and_code(&err);
         let message = match &err {
-            EngineError::Store(store) => {
+            EngineError::Internal(internal) => {
                 // Logged once here, where it is handled; the client learns nothing internal.
-                tracing::error!(error = %store, "storage failed");
-                "Other error: the request could not be completed, try again later".to_owned()
+                tracing::error!(error = %internal, "internal failure");
+                return ApiError::internal();
             }
             EngineError::OperationNotOpenToCaller
             | EngineError::Partner(PartnerError::OperationNotOpenToPartnerKind { .. }) => {

@@ -207,3 +207,36 @@ fn handlers_are_short_and_straight() {
         }
     }
 }
+
+/// Dependencies point one way, each crate reaching only the layers below it:
+/// `partner-domain ← partner-store ← partner-engine ← partner-http ← partner-center`. The wire
+/// never touches the store: it goes through the engine, as the console will.
+#[test]
+fn every_crate_depends_only_on_the_layers_below_it() {
+    let layers: [(&str, &[&str]); 5] = [
+        ("partner-domain", &[]),
+        ("partner-store", &["partner-domain"]),
+        ("partner-engine", &["partner-domain", "partner-store"]),
+        ("partner-http", &["partner-domain", "partner-engine"]),
+        ("partner-center", &["partner-domain", "partner-store", "partner-engine", "partner-http"]),
+    ];
+    for (krate, allowed) in layers {
+        let out = std::process::Command::new(env!("CARGO"))
+            .args(["tree", "-p", krate, "-e", "normal", "--depth", "1", "--prefix", "none"])
+            .arg("--offline")
+            .current_dir(workspace())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let tree = String::from_utf8(out.stdout).unwrap();
+        let ours: Vec<&str> = tree
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|name| name.starts_with("partner-"))
+            .collect();
+        for dependency in ours {
+            assert!(allowed.contains(&dependency), "{krate} depends on {dependency}");
+        }
+    }
+}

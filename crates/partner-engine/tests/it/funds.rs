@@ -315,7 +315,7 @@ async fn each_rule_in_its_order() {
 acme → a1 10.00                ok
 acme → a1 0                    AmountMustBePositive
 acme → a1 -1                   AmountMustBePositive
-acme → a1 0.001                InvalidAmount
+acme → a1 0.001                TooManyDecimals
 acme → a-ref                   ReferralCustomerFundsAreNotYours
 acme → f1                      NotYourCustomer
 acme → ghost                   NotYourCustomer
