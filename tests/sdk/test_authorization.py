@@ -5,7 +5,16 @@ the operator API and IAM's look-up included): how to call it with a minimal vali
 each kind of caller of the test world gets, and the ownership cases of the operation (naming
 someone else's reseller or customer). A routed operation without a row fails, and so does a row
 for an operation that is not routed; every call is checked to reach its operation's method and
-path. Adding an operation = adding its row here.
+path. Adding an operation = adding its row here, e.g.
+
+    "ListSubCustomerCoupons": Row(
+        lambda me, f: me.sdk.list_sub_customer_coupons(ListSubCustomerCouponsRequest(**f)),
+        allowed(DISTRIBUTOR, SOLUTION_PROVIDER),  # the others: FORBIDDEN, 403 CBC.0151
+        fields=lambda me: {"customer_id": me.customer},  # the minimal valid request of `me`
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
+        ),
+    ),
 
 The matrix runs on a server of its own per backend (`matrix_server`), so that the allowed
 money movements and the operator calls of the table disturb no other test.
