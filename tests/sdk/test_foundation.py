@@ -3,7 +3,7 @@ the error envelope, parameter errors, flow control; the operator API; health, Op
 metrics; the command line (world apply, --help, --demo, SIGTERM).
 
 References: ../../../shared/reference/customers.md §11 (flow control, errors, signing,
-X-Domain-Id), ../../../shared/specs/command-line.md, ../../../shared/specs/world-file.md.
+X-Domain-Id), ../../docs/specs/command-line.md, ../../docs/specs/world-file.md.
 """
 
 import copy
