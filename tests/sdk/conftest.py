@@ -1,10 +1,15 @@
-"""Fixtures and helpers of the wire suite: the test world, running servers, signing, the SDK.
+"""The wire suite's server lifecycle: running servers, signing, the SDK, generic checks.
 
 Every test talks to a real `partner-center serve` on 127.0.0.1, through the official SDK
 (huaweicloudsdkbss 3.1.219) or through raw HTTP signed with the SDK core's own signer. Server
 tests run on both storage backends: the `backend` fixture is parametrised over
 ["sqlite", "postgres"], and the session-scoped `server` gives one server per backend, started
 with `--rate-limits off` on a fresh database with tests/sdk/world.toml applied.
+
+This file knows no business domain. The test world (its keys and lookups) and the helpers of
+each domain are modules of `helpers/`: world.py, operator.py, partners.py, customers.py,
+funds.py. The strict wire check is `wire_check.py`, a copy of ../shared/tools/wire_check.py
+kept in step with it (test_docs.py compares them when ../shared exists).
 
 Environment:
   PARTNER_CENTER_BIN         the binary (default: <repo>/target/release/partner-center)
@@ -23,9 +28,7 @@ import secrets
 import shutil
 import signal
 import subprocess
-import sys
 import threading
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -33,24 +36,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 import requests
-from huaweicloudsdkbss.v2 import (
-    AdjustAccountReq,
-    AdjustToIndirectPartnerReq,
-    BssClient,
-    CustomerInfoV2,
-    ListCustomerAccountChangeRecordsRequest,
-    ListCustomersBalancesDetailRequest,
-    ListPartnerAccountChangeRecordsRequest,
-    ListPartnerAdjustRecordsRequest,
-    ListPartnerBalancesRequest,
-    QueryCustomersBalancesReq,
-    ReclaimIndirectPartnerAccountReq,
-    ReclaimIndirectPartnerAccountRequest,
-    ReclaimToPartnerAccountBalancesReq,
-    ReclaimToPartnerAccountRequest,
-    UpdateCustomerAccountAmountRequest,
-    UpdateIndirectPartnerAccountRequest,
-)
+from huaweicloudsdkbss.v2 import BssClient
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
@@ -59,12 +45,11 @@ from huaweicloudsdkcore.region.region import Region
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
+from wire_check import assert_wire
+
 SDK_DIR = Path(__file__).resolve().parent
 REPO = SDK_DIR.parents[1]
 WORLD_FILE = SDK_DIR / "world.toml"
-
-sys.path.insert(0, str(REPO.parent / "shared" / "tools"))
-from wire_check import assert_wire  # noqa: E402
 
 # The SDK's own requests session honours proxy variables; the server is always local.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
@@ -74,16 +59,6 @@ DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 LISTENING = re.compile(r"listening on (http://\S+?)/?")
 STARTUP_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 10
-
-# ---------------------------------------------------------------------------------------------
-# The test world
-
-with WORLD_FILE.open("rb") as world_file:
-    WORLD = tomllib.load(world_file)
-
-NOW = WORLD["clock"]["now"]
-PARTNERS = {p["id"]: p for p in WORLD["partners"]}
-CUSTOMERS = {c["id"]: c for c in WORLD["customers"]}
 
 AUTH_PREFIX = "Incorrect IAM authentication information: "
 
@@ -95,32 +70,6 @@ class Key:
     ak: str
     sk: str
     owner_id: str | None
-
-
-def _world_keys():
-    keys = {op["name"]: Key(op["ak"], op["sk"], None) for op in WORLD["operators"]}
-    for entity in WORLD["partners"] + WORLD["customers"]:
-        if "ak" in entity:
-            keys[entity["id"]] = Key(entity["ak"], entity["sk"], entity["id"])
-    return keys
-
-
-KEYS = _world_keys()
-OPERATOR = KEYS["ops"]
-
-
-def customers_of(partner_id):
-    """World customer ids associated with `partner_id`, sorted."""
-    return sorted(c["id"] for c in WORLD["customers"] if c.get("partner") == partner_id)
-
-
-def resellers_of(distributor_id):
-    return sorted(p["id"] for p in WORLD["partners"] if p.get("parent") == distributor_id)
-
-
-def association_type(customer):
-    """The wire value of a world customer's association: "1" referral, "2" reseller."""
-    return "1" if customer.get("association", "reseller") == "referral" else "2"
 
 
 def cases(*rows):
@@ -346,10 +295,6 @@ def call(server, method, path, key, **kwargs):
     return send(server, sign(method, server.url, path, key, **kwargs))
 
 
-def operator_call(server, method, path, body=None, key=OPERATOR):
-    return call(server, method, path, key, body=body)
-
-
 # ---------------------------------------------------------------------------------------------
 # Response checks
 
@@ -449,172 +394,3 @@ def check_sdk_error(exc, status, code):
         f"expected {status} {code}, got {exc.status_code} {exc.error_code}: {exc.error_msg}")
     assert exc.error_msg, "error_msg missing"
     assert exc.request_id, "X-Request-Id missing"
-
-
-# ---------------------------------------------------------------------------------------------
-# Fund operations (test_funds_ops.py, test_funds_durability.py; reference: funds.md §2.1–2.4)
-
-CASH_ACCOUNT = 1
-
-
-@dataclass(frozen=True)
-class MoneyOp:
-    """One of the four money-moving operations: its SDK method, models, path and answer."""
-
-    name: str
-    method: str  # the BssClient method
-    request: type  # the SDK request (wrapping `body`)
-    body: type  # the SDK body model
-    response: str  # the SDK response model, for wire_body
-    path: str
-    id_field: str  # `transfer_id` for adjusts, `trans_id` for reclaims
-    id_prefix: str  # "AD" or "RE"
-    target: str  # the body field naming the target: customer_id or indirect_partner_id
-
-    def __str__(self):
-        return self.name
-
-
-def _money_ops():
-    base = "/v2/accounts/partner-accounts/"
-    return (
-        MoneyOp("adjust", "update_customer_account_amount", UpdateCustomerAccountAmountRequest,
-                AdjustAccountReq, "UpdateCustomerAccountAmountResponse", base + "adjust-amount",
-                "transfer_id", "AD", "customer_id"),
-        MoneyOp("reclaim", "reclaim_to_partner_account", ReclaimToPartnerAccountRequest,
-                ReclaimToPartnerAccountBalancesReq, "ReclaimToPartnerAccountResponse", base + "reclaim",
-                "trans_id", "RE", "customer_id"),
-        MoneyOp("reseller-adjust", "update_indirect_partner_account", UpdateIndirectPartnerAccountRequest,
-                AdjustToIndirectPartnerReq, "UpdateIndirectPartnerAccountResponse",
-                base + "indirect-partner-adjust", "transfer_id", "AD", "indirect_partner_id"),
-        MoneyOp("reseller-reclaim", "reclaim_indirect_partner_account", ReclaimIndirectPartnerAccountRequest,
-                ReclaimIndirectPartnerAccountReq, "ReclaimIndirectPartnerAccountResponse",
-                base + "indirect-partner-reclaim", "trans_id", "RE", "indirect_partner_id"),
-    )
-
-
-ADJUST, RECLAIM, RESELLER_ADJUST, RESELLER_RECLAIM = MONEY_OPS = _money_ops()
-
-
-def money_request(op, **fields):
-    """The SDK request of `op`; a str `amount` becomes a Decimal (what the SDK model wants)."""
-    if isinstance(fields.get("amount"), str):
-        fields["amount"] = decimal.Decimal(fields["amount"])
-    return op.request(body=op.body(**fields))
-
-
-def idempotent_client(server, caller, idempotency_key):
-    """An SDK client of world entity `caller` sending `X-Idempotency-Key` on every request."""
-    return sdk_client(server, KEYS[caller], http_handler=header_handler({"X-Idempotency-Key": idempotency_key}))
-
-
-def check_money_answer(op, body):
-    """`body` is op's answer: exactly its id field, a string starting with AD (adjust) or RE."""
-    assert_wire(body, op.response)
-    assert set(body) == {op.id_field}, f"{op}: expected only {op.id_field!r}: {body}"
-    tid = body[op.id_field]
-    assert isinstance(tid, str) and tid.startswith(op.id_prefix) and len(tid) <= 128, f"{op}: {body}"
-    return tid
-
-
-def move_money(server, op, caller, *, client=None, idempotency_key=None, **fields):
-    """Runs money op `op` as world entity `caller` through the SDK; the transaction id it returned."""
-    if client is None:
-        client = (sdk_client(server, KEYS[caller]) if idempotency_key is None
-                  else idempotent_client(server, caller, idempotency_key))
-    response = getattr(client, op.method)(money_request(op, **fields))
-    return check_money_answer(op, wire_body(response, op.response))
-
-
-def money_error(server, op, caller, status, code, *, client=None, **fields):
-    """Runs money op `op` as `caller`, which must fail with `status` `code`."""
-    if client is None:
-        client = sdk_client(server, KEYS[caller])
-    exc = sdk_error(getattr(client, op.method), money_request(op, **fields))
-    check_sdk_error(exc, status, code)
-    return exc
-
-
-def partner_cash(server, partner_id):
-    """The cash balance (account_type 1) of a world partner, read with its own key, or by its
-    distributor with indirect_partner_id when it has none."""
-    partner = PARTNERS[partner_id]
-    if "ak" in partner:
-        caller, params = partner_id, {}
-    else:
-        caller, params = partner["parent"], {"indirect_partner_id": partner_id}
-    response = sdk_client(server, KEYS[caller]).list_partner_balances(ListPartnerBalancesRequest(**params))
-    body = wire_body(response, "ListPartnerBalancesResponse")
-    cash = [b for b in body["account_balances"] if b["account_type"] == CASH_ACCOUNT]
-    assert len(cash) == 1, f"{partner_id}: expected one cash account: {body}"
-    return decimal.Decimal(cash[0]["amount"])
-
-
-def customers_balances(server, caller, customer_ids, indirect_partner_id=None, client=None):
-    """The checked wire body of ListCustomersBalancesDetail for `customer_ids`."""
-    if client is None:
-        client = sdk_client(server, KEYS[caller])
-    infos = [CustomerInfoV2(customer_id=c) for c in customer_ids]
-    request = ListCustomersBalancesDetailRequest(
-        body=QueryCustomersBalancesReq(customer_infos=infos, indirect_partner_id=indirect_partner_id))
-    return wire_body(client.list_customers_balances_detail(request), "ListCustomersBalancesDetailResponse")
-
-
-def customer_cash(server, customer_ids):
-    """{customer id: cash balance} of reseller-association world customers (via their partners)."""
-    by_reader = {}
-    for customer_id in customer_ids:
-        partner = PARTNERS[CUSTOMERS[customer_id]["partner"]]
-        reader = (partner["parent"], partner["id"]) if partner["kind"] == "reseller" else (partner["id"], None)
-        by_reader.setdefault(reader, []).append(customer_id)
-    cash = {}
-    for (caller, indirect_partner_id), ids in by_reader.items():
-        body = customers_balances(server, caller, ids, indirect_partner_id)
-        cash.update({b["customer_id"]: decimal.Decimal(b["amount"]) for b in body["customer_balances"]})
-    assert sorted(cash) == sorted(customer_ids), f"balances of {customer_ids}: got {cash}"
-    return cash
-
-
-def cash_snapshot(server, partners=(), customers=()):
-    """{id: cash balance} of world partners and customers."""
-    snapshot = {p: partner_cash(server, p) for p in partners}
-    snapshot.update(customer_cash(server, customers) if customers else {})
-    return snapshot
-
-
-def adjust_records(server, caller, client=None, **params):
-    """The checked wire body of ListPartnerAdjustRecords."""
-    if client is None:
-        client = sdk_client(server, KEYS[caller])
-    response = client.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(**params))
-    return wire_body(response, "ListPartnerAdjustRecordsResponse")
-
-
-def all_adjust_records(server, caller, **params):
-    """Every adjust record of `caller` (paged by 100), newest first; checks total_count."""
-    records, total = [], None
-    while total is None or len(records) < total:
-        body = adjust_records(server, caller, offset=len(records), limit=100, **params)
-        assert total is None or body["total_count"] == total, body["total_count"]
-        total = body["total_count"]
-        if not body["records"]:
-            break
-        records += body["records"]
-    assert len(records) == total, f"{len(records)} records listed of total_count {total}"
-    return records
-
-
-def partner_change_records(server, caller, client=None, **params):
-    """The checked wire body of ListPartnerAccountChangeRecords."""
-    if client is None:
-        client = sdk_client(server, KEYS[caller])
-    response = client.list_partner_account_change_records(ListPartnerAccountChangeRecordsRequest(**params))
-    return wire_body(response, "ListPartnerAccountChangeRecordsResponse")
-
-
-def customer_change_records(server, caller, client=None, **params):
-    """The checked wire body of ListCustomerAccountChangeRecords (balance_type is required)."""
-    if client is None:
-        client = sdk_client(server, KEYS[caller])
-    response = client.list_customer_account_change_records(ListCustomerAccountChangeRecordsRequest(**params))
-    return wire_body(response, "ListCustomerAccountChangeRecordsResponse")

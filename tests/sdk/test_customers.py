@@ -8,33 +8,13 @@ Reference: ../../../shared/reference/customers.md §6.1, §11, §13 items 22–2
 import pytest
 from huaweicloudsdkbss.v2 import ListSubCustomersRequest, QuerySubCustomerListReq
 
-from conftest import (
-    cases,
-    CUSTOMERS,
-    KEYS,
-    NOW,
-    association_type,
-    check_sdk_error,
-    customers_of,
-    sdk_client,
-    sdk_error,
-    wire_body,
-)
+from conftest import cases, check_sdk_error, sdk_client, sdk_error
+from helpers.customers import list_sub_customers, listed_ids
+from helpers.world import CUSTOMERS, KEYS, NOW, association_type, customers_of
 
 ONE_SECOND_AFTER = "2026-01-15T00:00:01Z"
 ONE_SECOND_BEFORE = "2026-01-14T23:59:59Z"
 ACME_CUSTOMERS = customers_of("dist-acme")
-
-
-def list_sub_customers(server, caller, **filters):
-    """The checked wire body of ListSubCustomers called by world entity `caller`."""
-    client = sdk_client(server, KEYS[caller])
-    request = ListSubCustomersRequest(body=QuerySubCustomerListReq(**filters))
-    return wire_body(client.list_sub_customers(request), "ListSubCustomersResponse")
-
-
-def listed_ids(body):
-    return [c["customer_id"] for c in body["customer_infos"]]
 
 
 def check_sub_customers(server, caller, expected_ids, count=None, **filters):

@@ -3,7 +3,7 @@ the error envelope, parameter errors, flow control; the operator API; health, Op
 metrics; the command line (world apply, --help, --demo, SIGTERM).
 
 References: ../../../shared/reference/customers.md §11 (flow control, errors, signing,
-X-Domain-Id), ../../../shared/specs/command-line.md, ../../../shared/specs/world-file.md.
+X-Domain-Id), ../../docs/specs/command-line.md, ../../docs/specs/world-file.md.
 """
 
 import copy
@@ -22,11 +22,6 @@ from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 
 from conftest import (
     AUTH_PREFIX,
-    CUSTOMERS,
-    KEYS,
-    NOW,
-    PARTNERS,
-    WORLD,
     WORLD_FILE,
     Key,
     call,
@@ -34,10 +29,7 @@ from conftest import (
     check_error,
     check_ok,
     check_sdk_error,
-    customers_of,
     fresh_database,
-    operator_call,
-    resellers_of,
     run_cli,
     running_server,
     sdk_client,
@@ -47,6 +39,8 @@ from conftest import (
     start_server,
     wire_body,
 )
+from helpers.operator import operator_call
+from helpers.world import CUSTOMERS, KEYS, NOW, PARTNERS, WORLD, customers_of, resellers_of
 
 SUB_CUSTOMERS = "/v2/partners/sub-customers/query"
 INDIRECT_PARTNERS = "/v2/partners/indirect-partners/query"

@@ -5,49 +5,22 @@ Amounts are JSON numbers with 2 decimals, in yuan (measure_id 1), currency CNY.
 Reference: ../../../shared/reference/funds.md §2.1, §3, §5 items 1–4.
 """
 
-import re
 from decimal import Decimal
 
 import pytest
 from huaweicloudsdkbss.v2 import ListPartnerBalancesRequest, ShowCustomerAccountBalancesRequest
 
-from conftest import (
-    CUSTOMERS,
-    KEYS,
-    PARTNERS,
-    check_sdk_error,
-    sdk_client,
-    sdk_error,
-    wire_body,
+from conftest import check_sdk_error, sdk_client, sdk_error
+from helpers.funds import (
+    CASH,
+    CREDIT,
+    account,
+    check_amount_in_raw,
+    list_partner_balances,
+    show_customer_account_balances,
+    world_balance,
 )
-
-CASH, CREDIT = 1, 2
-
-
-def list_partner_balances(server, caller, **params):
-    """(checked wire body, raw text) of ListPartnerBalances called by world entity `caller`."""
-    client = sdk_client(server, KEYS[caller])
-    response = client.list_partner_balances(ListPartnerBalancesRequest(**params))
-    return wire_body(response, "ListPartnerBalancesResponse"), response.raw_content.decode()
-
-
-def show_customer_account_balances(server, caller):
-    client = sdk_client(server, KEYS[caller])
-    response = client.show_customer_account_balances(ShowCustomerAccountBalancesRequest())
-    return wire_body(response, "ShowCustomerAccountBalancesResponse"), response.raw_content.decode()
-
-
-def account(body, account_type):
-    """The one entry of `account_type` in `account_balances`."""
-    entries = [b for b in body["account_balances"] if b["account_type"] == account_type]
-    assert len(entries) == 1, f"expected one account of type {account_type}: {body}"
-    return entries[0]
-
-
-def check_amount_in_raw(raw, field, amount):
-    """The raw JSON has `"field": <amount with 2 decimals>` (a number, not a string)."""
-    pattern = rf'"{field}"\s*:\s*{re.escape(amount)}(?![\d.])'
-    assert re.search(pattern, raw), f'no "{field}": {amount} (2 decimals, a JSON number) in {raw}'
+from helpers.world import CUSTOMERS, KEYS, PARTNERS
 
 
 def check_cash_account(body, raw, amount):
@@ -57,10 +30,6 @@ def check_cash_account(body, raw, amount):
     assert cash["measure_id"] == 1, cash
     assert cash.get("designated_amount", 0) == 0, cash
     check_amount_in_raw(raw, "amount", amount)
-
-
-def world_balance(entity):
-    return f"{Decimal(entity.get('balance', '0')):.2f}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,24 +19,19 @@ from decimal import Decimal
 
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException, ServerResponseException
 
-from conftest import (
+from conftest import check_sdk_error, fresh_database, sdk_client, start_server, wire_body
+from helpers.funds import (
     ADJUST,
-    KEYS,
     RECLAIM,
     all_adjust_records,
     cash_snapshot,
-    check_sdk_error,
-    customers_of,
-    fresh_database,
     idempotent_client,
     money_request,
     move_money,
     partner_cash,
     partner_change_records,
-    sdk_client,
-    start_server,
-    wire_body,
 )
+from helpers.world import KEYS, customers_of
 
 D = Decimal
 HOT_CUSTOMERS = customers_of("dist-hot")

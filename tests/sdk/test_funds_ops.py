@@ -31,38 +31,37 @@ from huaweicloudsdkbss.v2 import (
 )
 
 from conftest import (
-    ADJUST,
-    CUSTOMERS,
-    KEYS,
-    MONEY_OPS,
-    NOW,
-    PARTNERS,
-    RECLAIM,
-    RESELLER_ADJUST,
-    RESELLER_RECLAIM,
-    adjust_records,
     call,
     cases,
-    cash_snapshot,
     check_error,
-    check_money_answer,
     check_ok,
     check_sdk_error,
-    customer_cash,
-    customer_change_records,
-    customers_balances,
-    idempotent_client,
-    money_error,
-    move_money,
-    operator_call,
-    partner_cash,
-    partner_change_records,
     sdk_client,
     sdk_error,
     send,
     sign,
     wire_body,
 )
+from helpers.funds import (
+    ADJUST,
+    MONEY_OPS,
+    RECLAIM,
+    RESELLER_ADJUST,
+    RESELLER_RECLAIM,
+    adjust_records,
+    cash_snapshot,
+    check_money_answer,
+    customer_cash,
+    customer_change_records,
+    customers_balances,
+    idempotent_client,
+    money_error,
+    move_money,
+    partner_cash,
+    partner_change_records,
+)
+from helpers.operator import set_clock
+from helpers.world import KEYS, NOW, name_of
 
 D = Decimal
 CENT = D("0.01")
@@ -74,11 +73,6 @@ BERETRIEVE = "SOURCE_OPERATION_BERETRIEVE"
 RECHARGE = "SOURCE_OPERAIION_RECHARGE"  # sic
 ADJUST_CREDIT = "SOURCE_OPERAIION_ADJUST_CREDIT"  # sic
 DEBIT, CREDIT = "BALANCE_TYPE_DEBIT", "BALANCE_TYPE_CREDIT"
-
-
-def name_of(entity_id):
-    """The world account name of a customer or partner."""
-    return (CUSTOMERS.get(entity_id) or PARTNERS[entity_id])["name"]
 
 
 def check_deltas(before, after, deltas):
@@ -1083,10 +1077,6 @@ def test_customer_change_records_by_a_partner_is_cbc_0151(server, caller):
 # ---------------------------------------------------------------------------------------------
 # Times and dates on a server of its own, whose clock moves: operation times are the business
 # clock's, UTC; change-record dates are days in UTC+8, by default the last year up to today.
-
-
-def set_clock(srv, now):
-    check_ok(operator_call(srv, "PUT", "/operator/v1/clock", {"now": now}))
 
 
 def partner_change_ids(srv, **params):

@@ -7,27 +7,12 @@ Reference: ../../../shared/reference/customers.md §6.3, §13 items 12 and 29.
 import pytest
 from huaweicloudsdkbss.v2 import ListIndirectPartnersRequest, QueryIndirectPartnersReq
 
-from conftest import (
-    cases,
-    KEYS,
-    NOW,
-    PARTNERS,
-    check_sdk_error,
-    resellers_of,
-    sdk_client,
-    sdk_error,
-    wire_body,
-)
+from conftest import cases, check_sdk_error, sdk_client, sdk_error
+from helpers.partners import list_indirect_partners
+from helpers.world import KEYS, NOW, PARTNERS, resellers_of
 
 ONE_SECOND_AFTER = "2026-01-15T00:00:01Z"
 ONE_SECOND_BEFORE = "2026-01-14T23:59:59Z"
-
-
-def list_indirect_partners(server, caller, **filters):
-    """The checked wire body of ListIndirectPartners called by world entity `caller`."""
-    client = sdk_client(server, KEYS[caller])
-    request = ListIndirectPartnersRequest(body=QueryIndirectPartnersReq(**filters))
-    return wire_body(client.list_indirect_partners(request), "ListIndirectPartnersResponse")
 
 
 def check_indirect_partners(server, caller, expected_ids, count=None, **filters):

@@ -1,0 +1,512 @@
+"""The authorization matrix: who may call each routed operation, in one table.
+
+MATRIX has one row per operation the server routes (every `operationId` of its /openapi.json,
+the operator API and IAM's look-up included): how to call it with a minimal valid request, what
+each kind of caller of the test world gets, and the ownership cases of the operation (naming
+someone else's reseller or customer). A routed operation without a row fails, and so does a row
+for an operation that is not routed; every call is checked to reach its operation's method and
+path. Adding an operation = adding its row here, e.g.
+
+    "ListSubCustomerCoupons": Row(
+        lambda me, f: me.sdk.list_sub_customer_coupons(ListSubCustomerCouponsRequest(**f)),
+        allowed(DISTRIBUTOR, SOLUTION_PROVIDER),  # the others: FORBIDDEN, 403 CBC.0151
+        fields=lambda me: {"customer_id": me.customer},  # the minimal valid request of `me`
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
+        ),
+    ),
+
+The matrix runs on a server of its own per backend (`matrix_server`), so that the allowed
+money movements and the operator calls of the table disturb no other test.
+Refusals: docs/wire.md "Envelope" and "Decisions where the reference is open".
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+from urllib.parse import urlparse
+
+import pytest
+import requests
+from huaweicloudsdkbss.v2 import (
+    AdjustAccountReq,
+    AdjustToIndirectPartnerReq,
+    CustomerInfoV2,
+    ListCustomerAccountChangeRecordsRequest,
+    ListCustomersBalancesDetailRequest,
+    ListIndirectPartnersRequest,
+    ListPartnerAccountChangeRecordsRequest,
+    ListPartnerAdjustRecordsRequest,
+    ListPartnerBalancesRequest,
+    ListSubCustomersRequest,
+    QueryCustomersBalancesReq,
+    QueryIndirectPartnersReq,
+    QuerySubCustomerListReq,
+    ReclaimIndirectPartnerAccountReq,
+    ReclaimIndirectPartnerAccountRequest,
+    ReclaimToPartnerAccountBalancesReq,
+    ReclaimToPartnerAccountRequest,
+    ShowCustomerAccountBalancesRequest,
+    UpdateCustomerAccountAmountRequest,
+    UpdateIndirectPartnerAccountRequest,
+)
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from huaweicloudsdkcore.http.http_handler import HttpHandler
+
+from conftest import (
+    call,
+    check_auth_error,
+    check_error,
+    check_ok,
+    check_sdk_error,
+    running_server,
+    sdk_client,
+    wire_body,
+)
+from helpers.operator import create_access_key
+from helpers.world import KEYS, NOW, WORLD, customers_of, name_of
+
+CENT = Decimal("0.01")
+DEBIT = "BALANCE_TYPE_DEBIT"
+
+# ---------------------------------------------------------------------------------------------
+# The kinds of caller, as entities of world.toml
+
+DISTRIBUTOR = "distributor"  # tier-1
+RESELLER = "reseller"  # tier-2, the distributor's own
+FOREIGN_RESELLER = "foreign-reseller"  # tier-2 of another distributor
+SOLUTION_PROVIDER = "solution-provider"
+CUSTOMER = "customer"
+OPERATOR = "operator"  # an operator key of the world (no X-Domain-Id)
+KINDS = (DISTRIBUTOR, RESELLER, FOREIGN_RESELLER, SOLUTION_PROVIDER, CUSTOMER, OPERATOR)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A world entity with a key, and whom its minimal requests name: `customer` is a
+    reseller-association customer of its own (someone's, for those who have none), `reseller`
+    a reseller it would name in indirect_partner_id."""
+
+    id: str
+    customer: str
+    reseller: str
+
+
+CALLERS = {
+    DISTRIBUTOR: Caller("dist-acme", customer="cust-acme-01", reseller="resel-bolt"),
+    RESELLER: Caller("resel-bolt", customer="cust-bolt-01", reseller="resel-bolt"),
+    FOREIGN_RESELLER: Caller("resel-far", customer="cust-far-01", reseller="resel-far"),
+    SOLUTION_PROVIDER: Caller("sp-nova", customer="cust-nova-02", reseller="resel-bolt"),
+    CUSTOMER: Caller("cust-acme-01", customer="cust-acme-01", reseller="resel-bolt"),
+    OPERATOR: Caller("ops", customer="cust-acme-01", reseller="resel-bolt"),
+}
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """A 2xx answer, checked strictly against the SDK's model (SDK calls). `check(body, me)`
+    must hold of its body; `ignored`: the answer equals the one to the minimal request, that is,
+    the case's extra fields are ignored."""
+
+    check: Callable | None = None
+    ignored: bool = False
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An error answer: exactly this status and error_code."""
+
+    status: int
+    code: str
+
+
+OK = Allowed()
+IGNORED = Allowed(ignored=True)
+FORBIDDEN = Refused(403, "CBC.0151")  # the caller's kind may not call the operation
+NOT_YOUR_RESELLER = Refused(400, "CBC.99000037")  # indirect_partner_id: not the distributor's own reseller
+NOT_YOUR_CUSTOMER = Refused(400, "CBC.99000035")  # money to or from a customer that is not the partner's
+REFERRAL_CUSTOMER = Refused(400, "CBC.99000000")  # money to or from the partner's own referral customer
+
+
+def allowed(*kinds, check=None):
+    """{kind: outcome} for every kind of caller: `kinds` are allowed, the others FORBIDDEN."""
+    unknown = set(kinds) - set(KINDS)
+    assert not unknown, f"unknown kinds of caller: {unknown}"
+    return {kind: Allowed(check) if kind in kinds else FORBIDDEN for kind in KINDS}
+
+
+ALL_PARTNERS = (DISTRIBUTOR, RESELLER, FOREIGN_RESELLER, SOLUTION_PROVIDER)
+DIRECT_PARTNERS = (DISTRIBUTOR, SOLUTION_PROVIDER)  # tier-1s, without their tier-2s
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+@dataclass(frozen=True)
+class Case:
+    """An ownership case: `caller` makes the minimal request with `fields` changed."""
+
+    caller: str
+    what: str
+    fields: dict
+    outcome: Allowed | Refused
+
+
+@dataclass(frozen=True)
+class Row:
+    """How to call one operation, and what every kind of caller gets.
+
+    call(me, fields) makes the request through `me.sdk` (the official SDK) or `me.call` (a signed
+    raw call); fields(me) are the fields of the minimal valid request `me` makes."""
+
+    call: Callable
+    outcomes: dict
+    fields: Callable = lambda me: {}
+    ownership: tuple = ()
+
+
+def count_is(n):
+    return lambda body, me: body["count"] == n
+
+
+MATRIX = {
+    # --- Partners and customers ---------------------------------------------------------------
+    "ListIndirectPartners": Row(
+        lambda me, f: me.sdk.list_indirect_partners(ListIndirectPartnersRequest(body=QueryIndirectPartnersReq(**f))),
+        allowed(DISTRIBUTOR),
+        ownership=(
+            # A filter over the caller's own resellers, not a reference: no CBC.99000037.
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, Allowed(count_is(0))),
+        ),
+    ),
+    "ListSubCustomers": Row(
+        lambda me, f: me.sdk.list_sub_customers(ListSubCustomersRequest(body=QuerySubCustomerListReq(**f))),
+        allowed(*DIRECT_PARTNERS),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"},
+                 Allowed(count_is(len(customers_of("resel-bolt"))))),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "itself-as-reseller", {"indirect_partner_id": "dist-acme"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, Allowed(count_is(0))),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, IGNORED),
+        ),
+    ),
+    # --- Balances ------------------------------------------------------------------------------
+    "ListPartnerBalances": Row(
+        lambda me, f: me.sdk.list_partner_balances(ListPartnerBalancesRequest(**f)),
+        allowed(*ALL_PARTNERS),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"}, OK),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(RESELLER, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, IGNORED),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, IGNORED),
+        ),
+    ),
+    "ShowCustomerAccountBalances": Row(
+        lambda me, f: me.sdk.show_customer_account_balances(ShowCustomerAccountBalancesRequest(**f)),
+        allowed(CUSTOMER),
+    ),
+    "ListCustomersBalancesDetail": Row(
+        lambda me, f: me.sdk.list_customers_balances_detail(ListCustomersBalancesDetailRequest(
+            body=QueryCustomersBalancesReq(**f))),
+        allowed(*DIRECT_PARTNERS, check=lambda body, me: [b["customer_id"] for b in body["customer_balances"]] == [
+            me.customer]),
+        fields=lambda me: {"customer_infos": [CustomerInfoV2(customer_id=me.customer)]},
+        ownership=(
+            # Ids that are not the partner's are left out, silently.
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_infos": [CustomerInfoV2(customer_id="cust-nova-02")]},
+                 Allowed(lambda body, me: body["customer_balances"] == [])),
+            Case(DISTRIBUTOR, "its-resellers-customer-directly",
+                 {"customer_infos": [CustomerInfoV2(customer_id="cust-bolt-01")]},
+                 Allowed(lambda body, me: body["customer_balances"] == [])),
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt",
+                                                   "customer_infos": [CustomerInfoV2(customer_id="cust-bolt-01")]},
+                 Allowed(lambda body, me: [b["customer_id"] for b in body["customer_balances"]] == ["cust-bolt-01"])),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far",
+                                                                "customer_infos": [CustomerInfoV2(customer_id="cust-far-01")]},
+                 NOT_YOUR_RESELLER),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-far"}, IGNORED),
+        ),
+    ),
+    # --- Moving money (each allowed call moves 0.01 on this module's own server) ----------------
+    "UpdateCustomerAccountAmount": Row(
+        lambda me, f: me.sdk.update_customer_account_amount(UpdateCustomerAccountAmountRequest(
+            body=AdjustAccountReq(**f))),
+        allowed(*DIRECT_PARTNERS),
+        fields=lambda me: {"customer_id": me.customer, "amount": CENT},
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "nobodys-customer", {"customer_id": "cust-solo"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "its-resellers-customer-directly", {"customer_id": "cust-bolt-01"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "its-own-referral-customer", {"customer_id": "cust-acme-02"}, REFERRAL_CUSTOMER),
+            Case(DISTRIBUTOR, "for-its-own-reseller", {"customer_id": "cust-bolt-01", "indirect_partner_id": "resel-bolt"},
+                 OK),
+            Case(DISTRIBUTOR, "for-another-distributors-reseller",
+                 {"customer_id": "cust-far-01", "indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(SOLUTION_PROVIDER, "another-partners-customer", {"customer_id": "cust-acme-01"}, NOT_YOUR_CUSTOMER),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, OK),
+        ),
+    ),
+    "ReclaimToPartnerAccount": Row(
+        lambda me, f: me.sdk.reclaim_to_partner_account(ReclaimToPartnerAccountRequest(
+            body=ReclaimToPartnerAccountBalancesReq(**f))),
+        allowed(*DIRECT_PARTNERS),
+        fields=lambda me: {"customer_id": me.customer, "amount": CENT},
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "nobodys-customer", {"customer_id": "cust-solo"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "its-resellers-customer-directly", {"customer_id": "cust-bolt-01"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "its-own-referral-customer", {"customer_id": "cust-acme-02"}, REFERRAL_CUSTOMER),
+            Case(DISTRIBUTOR, "for-its-own-reseller", {"customer_id": "cust-bolt-01", "indirect_partner_id": "resel-bolt"},
+                 OK),
+            Case(DISTRIBUTOR, "for-another-distributors-reseller",
+                 {"customer_id": "cust-far-01", "indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(SOLUTION_PROVIDER, "another-partners-customer", {"customer_id": "cust-acme-01"}, NOT_YOUR_CUSTOMER),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, OK),
+        ),
+    ),
+    "UpdateIndirectPartnerAccount": Row(
+        lambda me, f: me.sdk.update_indirect_partner_account(UpdateIndirectPartnerAccountRequest(
+            body=AdjustToIndirectPartnerReq(**f))),
+        allowed(DISTRIBUTOR),
+        fields=lambda me: {"indirect_partner_id": me.reseller, "amount": CENT},
+        ownership=(
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "a-solution-provider", {"indirect_partner_id": "sp-nova"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "its-own-customer", {"indirect_partner_id": "cust-acme-01"}, NOT_YOUR_RESELLER),
+        ),
+    ),
+    "ReclaimIndirectPartnerAccount": Row(
+        lambda me, f: me.sdk.reclaim_indirect_partner_account(ReclaimIndirectPartnerAccountRequest(
+            body=ReclaimIndirectPartnerAccountReq(**f))),
+        allowed(DISTRIBUTOR),
+        fields=lambda me: {"indirect_partner_id": me.reseller, "amount": CENT},
+        ownership=(
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "a-solution-provider", {"indirect_partner_id": "sp-nova"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "its-own-customer", {"indirect_partner_id": "cust-acme-01"}, NOT_YOUR_RESELLER),
+        ),
+    ),
+    # --- Records -------------------------------------------------------------------------------
+    "ListPartnerAdjustRecords": Row(
+        lambda me, f: me.sdk.list_partner_adjust_records(ListPartnerAdjustRecordsRequest(**f)),
+        allowed(*DIRECT_PARTNERS),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"}, OK),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            # Another partner's customer is an empty page, not an error (sp-nova moved its money).
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"},
+                 Allowed(lambda body, me: body["total_count"] == 0 and body["records"] == [])),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-far"}, IGNORED),
+        ),
+    ),
+    "ListPartnerAccountChangeRecords": Row(
+        lambda me, f: me.sdk.list_partner_account_change_records(ListPartnerAccountChangeRecordsRequest(**f)),
+        allowed(*ALL_PARTNERS),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"}, OK),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(RESELLER, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, IGNORED),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, IGNORED),
+        ),
+    ),
+    "ListCustomerAccountChangeRecords": Row(
+        lambda me, f: me.sdk.list_customer_account_change_records(ListCustomerAccountChangeRecordsRequest(**f)),
+        allowed(CUSTOMER),
+        fields=lambda me: {"balance_type": DEBIT},
+    ),
+    # --- IAM's domain look-up: every key, which sees its own account only -----------------------
+    "KeystoneListAuthDomains": Row(
+        lambda me, f: me.call("GET", "/v3/auth/domains"),
+        allowed(*KINDS, check=lambda body, me: body["domains"] == [
+            {"id": me.id, "name": me.id if me.kind == OPERATOR else name_of(me.id)}]),
+    ),
+    # --- Our operator API ----------------------------------------------------------------------
+    "ApplyWorld": Row(
+        lambda me, f: me.call("POST", "/operator/v1/world", body=WORLD),  # idempotent
+        allowed(OPERATOR),
+    ),
+    "ShowClock": Row(
+        lambda me, f: me.call("GET", "/operator/v1/clock"),
+        allowed(OPERATOR),
+    ),
+    "SetClock": Row(
+        lambda me, f: me.call("PUT", "/operator/v1/clock", body=f),
+        allowed(OPERATOR),
+        fields=lambda me: {"now": NOW},  # where it is: this server's clock never moves
+    ),
+    "AdvanceClock": Row(
+        lambda me, f: me.call("POST", "/operator/v1/clock/advance", body=f),
+        allowed(OPERATOR),
+        fields=lambda me: {"seconds": 0},
+    ),
+    "CreateAccessKey": Row(
+        lambda me, f: me.call("POST", "/operator/v1/access-keys", body=f),
+        allowed(OPERATOR),
+        fields=lambda me: {"owner_type": "partner", "owner_id": "resel-cove"},
+    ),
+    "ListAccessKeys": Row(
+        lambda me, f: me.call("GET", "/operator/v1/access-keys"),
+        allowed(OPERATOR),
+    ),
+    "RevokeAccessKey": Row(
+        lambda me, f: me.call("DELETE", f"/operator/v1/access-keys/{f['ak']}"),
+        allowed(OPERATOR),
+        fields=lambda me: {"ak": create_access_key(me.server, "partner", "resel-cove").ak},  # a key to revoke
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a cell of the table
+
+
+class Me:
+    """A kind of caller on a server: its world ids, an SDK client and signed raw calls, which
+    record the (method, path) of every request they send."""
+
+    def __init__(self, server, kind):
+        caller = CALLERS[kind]
+        self.server, self.kind = server, kind
+        self.id, self.customer, self.reseller = caller.id, caller.customer, caller.reseller
+        self.key = KEYS[caller.id]
+        self.sent = []
+        recorder = HttpHandler().add_request_handler(self._record_sdk_request)
+        # An operator key has no domain id: the SDK is given the endpoint, so it does not look one up.
+        self.sdk = sdk_client(server, self.key, endpoints_only=self.key.owner_id is None, http_handler=recorder)
+
+    def _record_sdk_request(self, request, logger, **_):
+        self.sent.append((request.method.upper(), urlparse(request.url).path))
+
+    def call(self, method, path, body=None):
+        self.sent.append((method, path))
+        return call(self.server, method, path, self.key, body=body)
+
+
+def answer(row, me, fields):
+    """(status, error_code, body) of the call; body is the JSON of a 2xx answer, strictly
+    checked against the SDK's model when the SDK made the call."""
+    try:
+        result = row.call(me, fields)
+    except ClientRequestException as exc:
+        return exc.status_code, exc.error_code, exc
+    if isinstance(result, requests.Response):
+        if not 200 <= result.status_code < 300:
+            body = result.json() if result.content else {}
+            return result.status_code, body.get("error_code"), result
+        return result.status_code, None, check_ok(result, result.status_code)
+    return result.status_code, None, wire_body(result, type(result).__name__)
+
+
+def check_outcome(row, me, fields, outcome, default_fields):
+    status, code, body = answer(row, me, fields)
+    if isinstance(outcome, Refused):
+        assert (status, code) == (outcome.status, outcome.code), (
+            f"{me.kind} {me.id}: expected refusal {outcome.status} {outcome.code}, got {status} {code}: {body}")
+        if isinstance(body, ClientRequestException):
+            check_sdk_error(body, outcome.status, outcome.code)
+        else:
+            check_error(body, outcome.status, outcome.code)
+        return
+    assert 200 <= status < 300, f"{me.kind} {me.id}: expected to be allowed, got {status} {code}: {body}"
+    if outcome.check is not None:
+        assert outcome.check(body, me), f"{me.kind} {me.id}: unexpected answer {body}"
+    if outcome.ignored:
+        _, _, plain = answer(row, me, default_fields)
+        assert body == plain, f"{me.kind} {me.id}: the fields {fields} changed the answer: {body} != {plain}"
+
+
+def route_pattern(path):
+    """A regex of an OpenAPI path: `{name}` matches one segment."""
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
+
+
+def check_requests_reached(me, operation, routes):
+    method, path = routes[operation]
+    assert me.sent, f"{operation}: the row's call sent nothing"
+    for sent_method, sent_path in me.sent:
+        assert sent_method == method and route_pattern(path).match(sent_path), (
+            f"{operation}: the row's call went to {sent_method} {sent_path}, the operation is {method} {path}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+
+@pytest.fixture(scope="module")
+def matrix_server(backend, tmp_path_factory):
+    """A server of its own (world.toml, rate limits off): the matrix moves money and keys."""
+    with running_server(backend, tmp_path_factory.mktemp(f"matrix-{backend}")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def routes(matrix_server):
+    """{operationId: (METHOD, path)} of every route in the server's /openapi.json."""
+    doc = check_ok(matrix_server.get("/openapi.json"))
+    found = {}
+    for path, methods in doc["paths"].items():
+        for method, operation in methods.items():
+            name = operation.get("operationId")
+            assert name, f"{method.upper()} {path} has no operationId"
+            assert name not in found, f"operationId {name} is used twice"
+            found[name] = (method.upper(), path)
+    return found
+
+
+def test_every_routed_operation_has_a_row(routes):
+    missing = sorted(set(routes) - set(MATRIX))
+    assert not missing, f"routed operations without a row in MATRIX (test_authorization.py): {missing}"
+
+
+def test_every_row_is_a_routed_operation(routes):
+    unrouted = sorted(set(MATRIX) - set(routes))
+    assert not unrouted, f"MATRIX rows for operations the server does not route: {unrouted}"
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX))
+def test_every_row_gives_every_kind_of_caller(operation):
+    row = MATRIX[operation]
+    assert tuple(row.outcomes) == KINDS, f"{operation}: outcomes for {list(row.outcomes)}, expected {list(KINDS)}"
+    for case in row.ownership:
+        assert case.caller in KINDS, f"{operation}: unknown caller {case.caller!r} in ownership case {case.what!r}"
+
+
+def test_every_routed_operation_needs_a_signature(matrix_server, routes):
+    for name, (method, path) in sorted(routes.items()):
+        url = matrix_server.url + re.sub(r"\{[^/]+?\}", "X", path)
+        resp = matrix_server.http.request(method, url, json={} if method in ("POST", "PUT") else None, timeout=30)
+        try:
+            check_auth_error(resp)
+        except AssertionError as exc:
+            raise AssertionError(f"{name}: {exc}") from None
+
+
+CELLS = [pytest.param(operation, kind, id=f"{operation}-{kind}") for operation in MATRIX for kind in KINDS]
+
+
+@pytest.mark.parametrize("operation, kind", CELLS)
+def test_who_may_call(matrix_server, routes, operation, kind):
+    row = MATRIX[operation]
+    me = Me(matrix_server, kind)
+    fields = row.fields(me)
+    check_outcome(row, me, fields, row.outcomes[kind], fields)
+    check_requests_reached(me, operation, routes)
+
+
+OWNERSHIP = [pytest.param(operation, case, id=f"{operation}-{case.caller}-{case.what}")
+             for operation, row in MATRIX.items() for case in row.ownership]
+
+
+@pytest.mark.parametrize("operation, case", OWNERSHIP)
+def test_ownership(matrix_server, routes, operation, case):
+    row = MATRIX[operation]
+    me = Me(matrix_server, case.caller)
+    default_fields = row.fields(me)
+    check_outcome(row, me, {**default_fields, **case.fields}, case.outcome, default_fields)
+    check_requests_reached(me, operation, routes)
