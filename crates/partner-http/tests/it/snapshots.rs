@@ -71,3 +71,25 @@ fn the_operation_table() {
         .collect();
     expect_file!["operations.txt"].assert_eq(&table);
 }
+
+/// Every route is an operation of the coverage table (`docs/operations.md`) under its exact
+/// method, path and name: an SDK operation, IAM's look-up or our operator API. A typo in an
+/// `operationId` or a path would route an operation the SDK never calls.
+#[test]
+fn every_operation_is_in_the_coverage_table() {
+    let doc = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/operations.md");
+    let text = std::fs::read_to_string(doc).unwrap();
+    let rows: Vec<(String, String, String)> = text
+        .lines()
+        .filter(|l| l.starts_with("| "))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let unquote = |c: &str| c.trim_matches('`').to_owned();
+            Some((cells.get(1)?.to_string(), unquote(cells.get(2)?), unquote(cells.get(3)?)))
+        })
+        .collect();
+    for op in partner_http::routes::operation_table() {
+        let row = (op.method.as_str().to_owned(), op.path.clone(), op.name.clone());
+        assert!(rows.contains(&row), "{row:?} is not in docs/operations.md");
+    }
+}
