@@ -3,6 +3,8 @@
 //! Money only ever moves by a [`Transfer`] from one account to another, so the sum over all
 //! accounts, the platform's issuing accounts included, is always zero.
 
+use rust_decimal::Decimal;
+
 use crate::{Money, Timestamp, customers::CustomerId, partners::PartnerId};
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -169,6 +171,9 @@ pub struct LedgerEntryFilter {
 pub enum FundsError {
     #[error("the amount must be greater than 0")]
     AmountMustBePositive,
+    /// The amount is not an amount of money with at most two decimals.
+    #[error(transparent)]
+    AmountMalformed(crate::money::MoneyError),
     /// `CBC.99000035`: the customer is not one of the acting partner's sub-customers.
     #[error("the customer {0} is not your sub-customer")]
     NotYourCustomer(String),
@@ -192,6 +197,7 @@ impl FundsError {
     pub fn rule(&self) -> &'static str {
         match self {
             FundsError::AmountMustBePositive => "AmountMustBePositive",
+            FundsError::AmountMalformed(err) => err.rule(),
             FundsError::NotYourCustomer(_) => "NotYourCustomer",
             FundsError::ReferralCustomerFundsAreNotYours { .. } => {
                 "ReferralCustomerFundsAreNotYours"
@@ -320,4 +326,15 @@ pub fn debt(accounts: &[FundAccount]) -> Money {
         .iter()
         .filter(|a| a.kind == AccountKind::Cash && a.balance.is_negative())
         .fold(Money::ZERO, |sum, a| sum.checked_sub(a.balance).unwrap_or(sum))
+}
+
+/// An amount a partner moves to or from a customer or reseller: more than 0 and at most two
+/// decimals ("取值大于0且精确到小数点后2位", UpdateCustomerAccountAmount and the other three fund
+/// movements). Refused, never rounded.
+pub fn amount_to_move(amount: Decimal) -> Result<Money, FundsError> {
+    let money = Money::from_decimal(amount, 2).map_err(FundsError::AmountMalformed)?;
+    if !money.is_positive() {
+        return Err(FundsError::AmountMustBePositive);
+    }
+    Ok(money)
 }

@@ -53,3 +53,66 @@ pub fn move_manual_clock(setting: ClockSetting, to: Timestamp) -> Result<ClockSe
         ClockSetting::Manual(_) => Ok(ClockSetting::Manual(to)),
     }
 }
+
+/// Why a range of calendar days is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DateRangeError {
+    #[error("the begin date is after the end date")]
+    BeginAfterEnd,
+    #[error("the range spans more than one year")]
+    SpansMoreThanOneYear,
+    #[error("the date is out of range")]
+    DateOutOfRange,
+}
+
+impl DateRangeError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            DateRangeError::BeginAfterEnd => "BeginAfterEnd",
+            DateRangeError::SpansMoreThanOneYear => "SpansMoreThanOneYear",
+            DateRangeError::DateOutOfRange => "DateOutOfRange",
+        }
+    }
+}
+
+/// UTC+8, the time zone the account change records count their days in.
+const UTC_PLUS_8: time::UtcOffset = match time::UtcOffset::from_hms(8, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => time::UtcOffset::UTC,
+};
+
+/// The instants from the start of `begin` to the end of `end`, calendar days in UTC+8, as
+/// `ListPartnerAccountChangeRecords` and `ListCustomerAccountChangeRecords` take them
+/// (`trade_time_begin`, `trade_time_end`): without dates, the year up to today; a range may not
+/// be reversed nor span more than one year.
+pub fn change_record_window(
+    begin: Option<time::Date>,
+    end: Option<time::Date>,
+    now: Timestamp,
+) -> Result<(Timestamp, Timestamp), DateRangeError> {
+    let today = time::OffsetDateTime::from_unix_timestamp(now.millis().div_euclid(1000))
+        .map_err(|_| DateRangeError::DateOutOfRange)?
+        .to_offset(UTC_PLUS_8)
+        .date();
+    // A year before the 29th of February is the 28th.
+    let year_before = |d: time::Date| {
+        d.replace_year(d.year() - 1)
+            .or_else(|_| d.replace_day(28).and_then(|d| d.replace_year(d.year() - 1)))
+            .map_err(|_| DateRangeError::DateOutOfRange)
+    };
+    let end = end.unwrap_or(today);
+    let begin = match begin {
+        Some(begin) => begin,
+        None => year_before(end)?,
+    };
+    if begin > end {
+        return Err(DateRangeError::BeginAfterEnd);
+    }
+    if begin < year_before(end)? {
+        return Err(DateRangeError::SpansMoreThanOneYear);
+    }
+    let start_of = |d: time::Date| d.midnight().assume_offset(UTC_PLUS_8).unix_timestamp() * 1000;
+    let after_end = end.next_day().map(start_of).ok_or(DateRangeError::DateOutOfRange)?;
+    Ok((Timestamp::from_millis(start_of(begin)), Timestamp::from_millis(after_end - 1)))
+}

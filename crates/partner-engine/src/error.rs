@@ -1,8 +1,14 @@
 //! The engine's error: a broken business rule, or a failure of the machinery under it.
 
 use partner_domain::{
-    access::AccessError, catalog::CatalogError, coupons::CouponError, funds::FundsError,
-    money::MoneyError, paging::PageError, partners::PartnerError, time::ClockError,
+    access::AccessError,
+    catalog::CatalogError,
+    coupons::CouponError,
+    funds::FundsError,
+    money::MoneyError,
+    paging::PageError,
+    partners::PartnerError,
+    time::{ClockError, DateRangeError},
 };
 use partner_store::StoreError;
 
@@ -42,6 +48,8 @@ pub enum EngineError {
     #[error(transparent)]
     Clock(#[from] ClockError),
     #[error(transparent)]
+    DateRange(#[from] DateRangeError),
+    #[error(transparent)]
     Access(#[from] AccessError),
     #[error(transparent)]
     Coupon(#[from] CouponError),
@@ -72,6 +80,7 @@ impl EngineError {
             EngineError::Money(err) => err.rule(),
             EngineError::Page(err) => err.rule(),
             EngineError::Clock(err) => err.rule(),
+            EngineError::DateRange(err) => err.rule(),
             EngineError::Access(err) => err.rule(),
             EngineError::Coupon(err) => err.rule(),
             EngineError::Catalog(err) => err.rule(),

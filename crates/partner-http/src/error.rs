@@ -7,8 +7,14 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use partner_domain::{
-    access::AccessError, catalog::CatalogError, coupons::CouponError, funds::FundsError,
-    money::MoneyError, paging::PageError, partners::PartnerError, time::ClockError,
+    access::AccessError,
+    catalog::CatalogError,
+    coupons::CouponError,
+    funds::FundsError,
+    money::MoneyError,
+    paging::PageError,
+    partners::PartnerError,
+    time::{ClockError, DateRangeError},
 };
 use partner_engine::EngineError;
 use serde::Serialize;
@@ -132,6 +138,7 @@ cbc_table!(engine: EngineError {
     Money => money,
     Page => paging,
     Clock => clock,
+    DateRange => dates,
     Access => access,
     Coupon => coupons,
     Catalog => catalog,
@@ -144,6 +151,7 @@ cbc_table!(partners: PartnerError {
 
 cbc_table!(funds: FundsError {
     AmountMustBePositive => BAD_REQUEST "CBC.0100",
+    AmountMalformed => BAD_REQUEST "CBC.0100",
     NotYourCustomer => BAD_REQUEST "CBC.99000035",
     ReferralCustomerFundsAreNotYours => BAD_REQUEST "CBC.99000000",
     InsufficientBalance => BAD_REQUEST "CBC.99005003",
@@ -166,6 +174,12 @@ cbc_table!(paging: PageError {
 cbc_table!(clock: ClockError {
     ClockNotManual => CONFLICT "PC.ClockNotManual",
     ClockMovesForwardOnly => CONFLICT "PC.ClockMovesForwardOnly",
+});
+
+cbc_table!(dates: DateRangeError {
+    BeginAfterEnd => BAD_REQUEST "CBC.0100",
+    SpansMoreThanOneYear => BAD_REQUEST "CBC.0100",
+    DateOutOfRange => BAD_REQUEST "CBC.0100",
 });
 
 cbc_table!(access: AccessError {

@@ -116,3 +116,43 @@ proptest! {
         }
     }
 }
+
+/// What the four fund movements accept as an amount: more than 0, at most two decimals,
+/// refused and never rounded.
+#[test]
+fn an_amount_to_move_is_positive_with_at_most_two_decimals() {
+    let rows = [
+        "10.00",
+        "0.01",
+        "1",
+        "0",
+        "-1",
+        "0.001",
+        "1.100",
+        "1.0000000000000000000000000001",
+        "79228162514264337593543950335",
+    ];
+    let table: String = rows
+        .iter()
+        .map(|text| {
+            let amount: rust_decimal::Decimal = text.parse().unwrap();
+            let res = match funds::amount_to_move(amount) {
+                Ok(money) => format!("{}", money.micros()),
+                Err(err) => err.rule().to_owned(),
+            };
+            format!("{text:<32} {res}\n")
+        })
+        .collect();
+    expect_test::expect![[r#"
+        10.00                            10000000
+        0.01                             10000
+        1                                1000000
+        0                                AmountMustBePositive
+        -1                               AmountMustBePositive
+        0.001                            TooManyDecimals
+        1.100                            1100000
+        1.0000000000000000000000000001   TooManyDecimals
+        79228162514264337593543950335    OutOfRange
+    "#]]
+    .assert_eq(&table);
+}

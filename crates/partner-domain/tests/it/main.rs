@@ -7,3 +7,4 @@ mod funds;
 mod money;
 mod paging;
 mod partners;
+mod time;
