@@ -93,3 +93,73 @@ fn every_operation_is_in_the_coverage_table() {
         assert!(rows.contains(&row), "{row:?} is not in docs/operations.md");
     }
 }
+
+/// What is served, written where a reader looks, from the operation table: the status column of
+/// `docs/operations.md` and the README's "Operations served today". `UPDATE_EXPECT=1` writes
+/// both after an operation is added, like every other snapshot.
+#[test]
+fn the_coverage_table_and_the_readme_say_what_is_served() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let routed: Vec<(String, String, String)> = partner_http::routes::operation_table()
+        .iter()
+        .map(|op| (op.method.as_str().to_owned(), op.path.clone(), op.name.clone()))
+        .collect();
+    let coverage = std::fs::read_to_string(repo.join("docs/operations.md")).unwrap();
+    let (head, sdk_table) = coverage.split_once("## The SDK's operations").unwrap();
+    let (sdk_table, rest) = sdk_table.split_once("\n## ").unwrap();
+    let mut served = Vec::new();
+    let rows: Vec<String> = sdk_table
+        .lines()
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            if !line.starts_with("| ") || cells.len() != 6 || ["method", "---"].contains(&cells[1])
+            {
+                return line.to_owned();
+            }
+            let unquote = |c: &str| c.trim_matches('`').to_owned();
+            let row = (cells[1].to_owned(), unquote(cells[2]), unquote(cells[3]));
+            let status = if routed.contains(&row) { " served " } else { " " };
+            if routed.contains(&row) {
+                served.push(row.2.clone());
+            }
+            format!("| {} | {} | {} |{status}|", cells[1], cells[2], cells[3])
+        })
+        .collect();
+    let coverage = format!("{head}## The SDK's operations{}\n\n## {rest}", rows.join("\n"));
+    expect_file!["../../../../docs/operations.md"].assert_eq(&coverage);
+
+    let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
+    let start = readme.find("Operations served today").unwrap();
+    let end = start + readme[start..].find("\n\n").unwrap();
+    let names: Vec<String> = served.iter().map(|name| format!("`{name}`")).collect();
+    let paragraph = wrap(
+        &format!(
+            "Operations served today ({} of the SDK's 92): {}. [docs/operations.md](docs/operations.md) \
+             has them all, generated from the route table; the issues track the rest. What we \
+             reproduce on purpose, and the choices we made where the real API is silent, are in \
+             [docs/wire.md](docs/wire.md).",
+            served.len(),
+            names.join(", ")
+        ),
+        96,
+    );
+    let readme = format!("{}{paragraph}{}", &readme[..start], &readme[end..]);
+    expect_file!["../../../../README.md"].assert_eq(&readme);
+}
+
+/// Words joined into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().unwrap();
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
+}
