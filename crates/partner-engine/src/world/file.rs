@@ -1,4 +1,4 @@
-//! The world file's shape, as `../shared/specs/world-file.md` writes it: every key, nothing else.
+//! The world file's shape, as `docs/specs/world-file.md` writes it: every key, nothing else.
 
 use serde::Deserialize;
 
