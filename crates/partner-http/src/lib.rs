@@ -27,6 +27,7 @@ pub mod openapi;
 mod operator;
 mod partners;
 pub mod routes;
+pub mod server;
 mod wire;
 
 pub use gateway::Throttle;
@@ -51,6 +52,12 @@ impl AppState {
             metrics,
             lockout: Arc::default(),
         }
+    }
+
+    /// Which failed signatures lock a key (default: per key and source address).
+    pub fn with_lockout(mut self, scope: auth::LockoutScope) -> AppState {
+        self.lockout = Arc::new(auth::Lockout::new(scope));
+        self
     }
 }
 

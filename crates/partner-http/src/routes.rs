@@ -22,6 +22,12 @@ pub const OPERATOR_KEYS: &str = "operator";
 /// differs from the partner API's default.
 pub const FLOW_CONTROL: &str = "x-flow-control-per-second";
 
+/// The largest request body of the partner API: its largest request (`ListCustomersBalancesDetail`
+/// naming 100 customers of 64 characters) is under 10 KiB. Nothing larger is read.
+const PARTNER_API_BODY_LIMIT: usize = 64 * 1024;
+/// The operator API takes whole world files.
+const OPERATOR_API_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
 /// The partner API's quota where the reference states none: 10 calls per second for each
 /// (source IP, operation, account) (customers.md §11). The operator API has none.
 const DEFAULT_PER_SECOND: u32 = 10;
@@ -56,6 +62,8 @@ pub struct Operation {
     pub audience: Audience,
     /// Calls per second per (source IP, operation, account); `None` for the operator API.
     pub per_second: Option<u32>,
+    /// The largest body the gateway reads; a larger one is refused unread (413 `APIG.0201`).
+    pub body_limit: usize,
 }
 
 impl Operation {
@@ -109,17 +117,21 @@ fn operations_of(doc: &serde_json::Value) -> Vec<Operation> {
                 continue;
             };
             let audience = audience_of(op);
+            let operator_only = !audience.partners && !audience.customers;
             let per_second = match op.get(FLOW_CONTROL).and_then(|q| q.as_u64()) {
                 Some(quota) => u32::try_from(quota).ok(),
-                None if !audience.partners && !audience.customers => None,
+                None if operator_only => None,
                 None => Some(DEFAULT_PER_SECOND),
             };
+            let body_limit =
+                if operator_only { OPERATOR_API_BODY_LIMIT } else { PARTNER_API_BODY_LIMIT };
             operations.push(Operation {
                 name: name.to_owned(),
                 method,
                 path: path.clone(),
                 audience,
                 per_second,
+                body_limit,
             });
         }
     }

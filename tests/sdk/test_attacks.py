@@ -1,0 +1,171 @@
+"""The attack suite: one test per hole found in review (issue "Hardening"), each written before
+its fix and failing then, so that the hole stays closed.
+
+Every request here is what a stranger on the network can send: another source address on the
+loopback range (127.0.0.2 …), a captured request replayed or altered, a connection that never
+finishes, a body larger than any operation takes. The server's promises are in SECURITY.md.
+"""
+
+import dataclasses
+import hashlib
+import hmac
+import http.client
+import json
+import socket
+import time
+from datetime import datetime, timezone
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import check_auth_error, check_error, check_ok, running_server, send, sign
+from helpers.world import KEYS
+
+DISTRIBUTOR = KEYS["dist-acme"]
+BALANCES = "/v2/accounts/partner-accounts/balances"
+ADJUST = "/v2/accounts/partner-accounts/adjust-amount"
+ADJUST_RECORDS = "/v3/accounts/partner-accounts/adjust-records"
+STRANGER = "127.0.0.2"
+
+
+def from_address(server, source, prepared):
+    """Sends a prepared request from `source` (an address of the loopback range); (status, body)."""
+    url = urlparse(prepared.url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30, source_address=(source, 0))
+    try:
+        target = url.path + (f"?{url.query}" if url.query else "")
+        conn.request(prepared.method, target, body=prepared.body, headers=prepared.headers)
+        resp = conn.getresponse()
+        text = resp.read().decode()
+        return resp.status, json.loads(text) if text else None
+    finally:
+        conn.close()
+
+
+def garbage_signature(prepared):
+    """The same request with a signature that cannot verify."""
+    headers = dict(prepared.headers)
+    auth = headers["Authorization"]
+    headers["Authorization"] = auth[: auth.rindex("Signature=")] + "Signature=" + "0" * 64
+    return type(prepared)(prepared.method, prepared.url, headers, prepared.body)
+
+
+def sdk_date_now():
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def hand_signed(server, method, path, key, *, signed, query="", body=b"", headers=None):
+    """A request signed by hand with exactly the `signed` headers: what a client other than the
+    SDK could send. Returns the `requests.Response`."""
+    host = urlparse(server.url).netloc
+    values = {"host": host, "x-sdk-date": sdk_date_now(), "content-type": "application/json"}
+    values.update({k.lower(): v for k, v in (headers or {}).items()})
+    canonical_headers = "".join(f"{name}:{values[name]}\n" for name in signed)
+    body_hash = hashlib.sha256(body).hexdigest()
+    canonical = "\n".join([method, path.rstrip("/") + "/", query, canonical_headers, ";".join(signed), body_hash])
+    to_sign = "\n".join(["SDK-HMAC-SHA256", values["x-sdk-date"], hashlib.sha256(canonical.encode()).hexdigest()])
+    signature = hmac.new(key.sk.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+    sent = {k: v for k, v in values.items() if k != "host"}
+    sent["Authorization"] = f"SDK-HMAC-SHA256 Access={key.ak}, SignedHeaders={';'.join(signed)}, Signature={signature}"
+    url = server.url + path + (f"?{query}" if query else "")
+    return server.http.request(method, url, headers=sent, data=body, timeout=30)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Nobody locks someone else's key out
+
+
+def test_a_stranger_cannot_lock_a_key_out(fresh_server):
+    good = sign("GET", fresh_server.url, BALANCES, DISTRIBUTOR)
+    for _ in range(6):
+        status, body = from_address(fresh_server, STRANGER, garbage_signature(good))
+        assert (status, body["error_code"]) == (401, "APIG.0301"), body
+    # The owner, at its own address, is not locked by the stranger's failures ...
+    check_ok(send(fresh_server, sign("GET", fresh_server.url, BALANCES, DISTRIBUTOR)))
+    # ... while the stranger's address is, even with a signature that verifies.
+    status, body = from_address(fresh_server, STRANGER, sign("GET", fresh_server.url, BALANCES, DISTRIBUTOR))
+    assert (status, body["error_code"]) == (401, "APIG.0301"), body
+    assert "reach the limit" in body["error_msg"], body
+
+
+def test_the_real_gateways_lockout_per_key_is_an_option(backend, tmp_path):
+    with running_server(backend, tmp_path, extra_args=["--lockout", "per-key"]) as server:
+        good = sign("GET", server.url, BALANCES, DISTRIBUTOR)
+        for _ in range(6):
+            from_address(server, STRANGER, garbage_signature(good))
+        check_auth_error(send(server, sign("GET", server.url, BALANCES, DISTRIBUTOR)), "AK access failed to reach the limit")
+
+
+def test_an_address_trying_many_keys_is_throttled_before_any_look_up(fresh_server):
+    for n in range(101):  # the budget: 100 failures a minute from one address
+        forged = sign("GET", fresh_server.url, BALANCES, dataclasses.replace(DISTRIBUTOR, ak=f"NOSUCHKEY{n:011d}"))
+        status, body = from_address(fresh_server, STRANGER, forged)
+        assert (status, body["error_code"]) == (401, "APIG.0301"), body
+    # Past the budget of failures an address is refused whatever the key ...
+    status, body = from_address(fresh_server, STRANGER, sign("GET", fresh_server.url, BALANCES, DISTRIBUTOR))
+    assert (status, body["error_code"]) == (401, "APIG.0301"), body
+    # ... and only that address.
+    check_ok(send(fresh_server, sign("GET", fresh_server.url, BALANCES, DISTRIBUTOR)))
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. A declared body hash is the body's hash
+
+
+def test_a_signed_body_hash_must_be_the_bodys(fresh_server):
+    body = {"customer_id": "cust-acme-01", "amount": 1}
+    declared = hashlib.sha256(json.dumps(body).encode()).hexdigest()
+    prepared = sign("POST", fresh_server.url, ADJUST, DISTRIBUTOR, body=body,
+                    headers={"X-Sdk-Content-Sha256": declared})
+    check_ok(send(fresh_server, prepared))
+    swapped = json.dumps({"customer_id": "cust-acme-05", "amount": 2}).encode()
+    tampered = type(prepared)(prepared.method, prepared.url, prepared.headers, swapped)
+    check_auth_error(send(fresh_server, tampered), "verify aksk signature fail")
+
+
+def test_an_unsigned_payload_is_refused_for_json_bodies(fresh_server):
+    body = {"customer_id": "cust-acme-01", "amount": 1}
+    prepared = sign("POST", fresh_server.url, ADJUST, DISTRIBUTOR, body=body,
+                    headers={"X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD"})
+    check_auth_error(send(fresh_server, prepared), "verify aksk signature fail")
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. No connection holds the server forever; no body is larger than an operation takes
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed(backend, tmp_path):
+    with running_server(backend, tmp_path, extra_args=["--header-timeout", "1"]) as server:
+        url = urlparse(server.url)
+        with socket.create_connection((url.hostname, url.port), timeout=10) as conn:
+            conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+            started = time.monotonic()
+            # An error answer or none, then the close.
+            while conn.recv(1024):
+                pass
+            assert time.monotonic() - started < 5, "the half-sent request was kept open"
+
+
+def test_a_body_larger_than_any_request_is_refused_unread(server):
+    body = {"customer_infos": [{"customer_id": "x" * 60}] * 2000}  # ~140 KiB
+    resp = send(server, sign("POST", server.url, "/v2/accounts/customer-accounts/balances/batch-query",
+                             DISTRIBUTOR, body=body))
+    check_error(resp, 413, "APIG.0201", gateway=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. The signature covers what the server reads
+
+
+def test_plus_and_percent_2b_are_different_queries(server):
+    prepared = sign("GET", server.url, ADJUST_RECORDS, DISTRIBUTOR, query=[("trans_id", "A+B")])
+    assert "trans_id=A%2BB" in prepared.url, prepared.url
+    check_ok(send(server, prepared))
+    # `+` in a query string is a space to the parser: a different request, not the signed one.
+    altered = type(prepared)(prepared.method, prepared.url.replace("%2B", "+"), prepared.headers, prepared.body)
+    check_auth_error(send(server, altered), "verify aksk signature fail")
+
+
+def test_the_host_must_be_signed(server):
+    check_ok(hand_signed(server, "GET", BALANCES, DISTRIBUTOR, signed=["host", "x-sdk-date"]))
+    check_auth_error(hand_signed(server, "GET", BALANCES, DISTRIBUTOR, signed=["x-sdk-date"]))
