@@ -2,7 +2,7 @@
 
 use partner_domain::{
     paging::{PageRules, Paged},
-    partners::{self, IndirectPartnerFilter, Partner},
+    partners::{self, IndirectPartnerFilter, Partner, PartnerId},
 };
 
 use crate::{Caller, Engine, EngineError};
@@ -39,7 +39,7 @@ impl Engine {
         indirect_partner_id: Option<&str>,
     ) -> Result<Partner, EngineError> {
         let indirect = match indirect_partner_id.filter(|id| !id.is_empty()) {
-            Some(id) => tx.partner(id).await?,
+            Some(id) => tx.partner(&PartnerId(id.to_owned())).await?,
             None => None,
         };
         Ok(partners::acting_partner(&caller, indirect_partner_id, indirect.as_ref())?.clone())

@@ -5,10 +5,10 @@ use std::str::FromStr;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::{Store, StoreError, Tx};
-
-/// What a locking read appends to its query.
-const LOCK_ROWS: &str = " FOR UPDATE";
+use crate::{
+    Store, StoreError, Tx,
+    sql::{Backend, Placeholders},
+};
 
 type Db = sqlx::Postgres;
 
@@ -64,4 +64,13 @@ impl Tx for PostgresTx {
     }
 }
 
-crate::sql::rows_impl!(PostgresTx);
+impl Backend for PostgresTx {
+    type Connection = sqlx::PgConnection;
+    /// Rows are locked one by one: a writer locks what it will change.
+    const LOCK_ROWS: &'static str = " FOR UPDATE";
+    const PLACEHOLDERS: Placeholders = Placeholders::Numbered;
+
+    fn connection(&mut self) -> &mut sqlx::PgConnection {
+        &mut self.tx
+    }
+}

@@ -5,10 +5,10 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{Store, StoreError, Tx};
-
-/// What a locking read appends to its query.
-const LOCK_ROWS: &str = "";
+use crate::{
+    Store, StoreError, Tx,
+    sql::{Backend, Placeholders},
+};
 
 type Db = sqlx::Sqlite;
 
@@ -104,4 +104,13 @@ impl Tx for SqliteTx {
     }
 }
 
-crate::sql::rows_impl!(SqliteTx);
+impl Backend for SqliteTx {
+    type Connection = sqlx::SqliteConnection;
+    /// A SQLite write transaction holds the whole database from `BEGIN IMMEDIATE` on.
+    const LOCK_ROWS: &'static str = "";
+    const PLACEHOLDERS: Placeholders = Placeholders::Anonymous;
+
+    fn connection(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
+    }
+}

@@ -139,8 +139,8 @@ async fn partners_and_customers_round_trip_in_a_stable_order() {
         tx.commit().await.unwrap();
 
         let mut tx = b.store.read().await.unwrap();
-        assert_eq!(tx.partner("acme").await.unwrap(), Some(acme.clone()), "{}", b.name);
-        assert_eq!(tx.partner("nobody").await.unwrap(), None);
+        assert_eq!(tx.partner(&acme.id).await.unwrap(), Some(acme.clone()), "{}", b.name);
+        assert_eq!(tx.partner(&PartnerId("nobody".into())).await.unwrap(), None);
         let ids: Vec<String> =
             tx.resellers_of(&acme.id).await.unwrap().into_iter().map(|p| p.id.0).collect();
         assert_eq!(ids, ["r-c", "r-a", "r-b"], "{}", b.name);
