@@ -26,8 +26,7 @@ impl Engine {
         let partner = self.calling_partner(&mut *tx, caller).await?;
         partners::may_list_indirect_partners(&partner)?;
         let page = PageRules::PARTNER_LISTS.page(query.offset, query.limit)?;
-        let resellers = tx.resellers_of(&partner.id).await?;
-        Ok(page.cut(resellers.into_iter().filter(|r| query.filter.matches(r)).collect()))
+        Ok(tx.indirect_partners(&partner.id, &query.filter, page).await?)
     }
 
     /// The partner an operation acts on: the caller, or the caller's reseller when a

@@ -3,7 +3,12 @@
 
 use async_trait::async_trait;
 use partner_domain::{
-    customers::{Association, AssociationType, Customer, CustomerId, CustomerType, VerifiedStatus},
+    Timestamp,
+    customers::{
+        Association, AssociationType, Customer, CustomerId, CustomerType, FuzzyPattern,
+        SubCustomerFilter, VerifiedStatus, fold_case,
+    },
+    paging::{Page, Paged},
     partners::PartnerId,
 };
 
@@ -21,11 +26,30 @@ fn select(rest: &str) -> String {
     format!("SELECT {COLUMNS} FROM customers {rest}")
 }
 
-const INSERT: &str = "INSERT INTO customers (id, account_name, partner_id, association, \
-     associated_on, email, mobile_phone, country, label, real_name, xaccount_id, xaccount_type, \
-     verified_status, customer_type, frozen, level) VALUES \
-     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-     ON CONFLICT (id) DO NOTHING";
+const INSERT: &str = "INSERT INTO customers (id, account_name, account_name_folded, \
+     partner_id, association, associated_on, email, mobile_phone, country, label, real_name, \
+     real_name_folded, xaccount_id, xaccount_type, verified_status, customer_type, frozen, \
+     level) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+     $17, $18) ON CONFLICT (id) DO NOTHING";
+
+/// A partner's associated customers as `SubCustomerFilter::matches` filters them, each filter
+/// NULL when absent: `$2` and `$3` the folded account and real name they contain, `$4` the
+/// label they contain (case and all), `$5` the association type, `$6` and `$7` the bounds of
+/// the association time, `$8` an id.
+const SUB_CUSTOMERS: &str = "partner_id = $1 AND association IS NOT NULL \
+     AND associated_on IS NOT NULL \
+     AND ($2 IS NULL OR replace(account_name_folded, $2, '') <> account_name_folded) \
+     AND ($3 IS NULL OR replace(real_name_folded, $3, '') <> real_name_folded) \
+     AND ($4 IS NULL OR replace(label, $4, '') <> label) \
+     AND ($5 IS NULL OR association = $5) \
+     AND ($6 IS NULL OR associated_on >= $6) AND ($7 IS NULL OR associated_on <= $7) \
+     AND ($8 IS NULL OR id = $8)";
+
+/// Customers written before names were kept folded too (migration 0003).
+const UNFOLDED: &str = "SELECT id, account_name, real_name FROM customers \
+     WHERE account_name_folded IS NULL ORDER BY id";
+const FOLD: &str =
+    "UPDATE customers SET account_name_folded = $1, real_name_folded = $2 WHERE id = $3";
 
 fn customer_row(row: &impl Columns) -> Result<Customer, StoreError> {
     let association = match (
@@ -117,9 +141,12 @@ impl<T: Backend> CustomerRows for T {
 
     async fn insert_customer(&mut self, customer: &Customer) -> Result<bool, StoreError> {
         let association = customer.association.as_ref();
+        let account_name_folded = fold_case(&customer.account_name);
+        let real_name_folded = customer.real_name.as_deref().map(fold_case);
         let statement = Statement::new(INSERT)
             .bind(&customer.id.0)
             .bind(&customer.account_name)
+            .bind(&account_name_folded)
             .bind(association.map(|a| a.partner.0.as_str()))
             .bind(association.map(|a| a.kind.code()))
             .bind(association.map(|a| a.associated_on.millis()))
@@ -128,6 +155,7 @@ impl<T: Backend> CustomerRows for T {
             .bind(&customer.country)
             .bind(customer.label.as_deref())
             .bind(customer.real_name.as_deref())
+            .bind(real_name_folded.as_deref())
             .bind(customer.xaccount_id.as_deref())
             .bind(customer.xaccount_type.as_deref())
             .bind(verified_status_code(customer.verified_status))
@@ -137,10 +165,55 @@ impl<T: Backend> CustomerRows for T {
         Ok(self.connection().execute(statement).await? == 1)
     }
 
-    async fn customers_of(&mut self, partner: &PartnerId) -> Result<Vec<Customer>, StoreError> {
-        let statement = Statement::new(select("WHERE partner_id = $1 ORDER BY associated_on, id"))
-            .bind(&partner.0);
-        let rows = self.connection().fetch_all(statement).await?;
-        rows.iter().map(customer_row).collect()
+    async fn sub_customers(
+        &mut self,
+        partner: &PartnerId,
+        filter: &SubCustomerFilter,
+        page: Page,
+    ) -> Result<Paged<Customer>, StoreError> {
+        let patterns = [
+            FuzzyPattern::new(filter.account_name.as_deref(), false),
+            FuzzyPattern::new(filter.real_name.as_deref(), false),
+            FuzzyPattern::new(filter.label.as_deref(), true),
+        ];
+        if patterns.contains(&FuzzyPattern::MatchesNone) {
+            return Ok(Paged { total: 0, rows: Vec::new() });
+        }
+        let [account_name, real_name, label] = patterns.each_ref().map(sql::contained);
+        let id = filter.customer_id.as_deref().filter(|id| !id.is_empty());
+        let statement = |sql: String| {
+            Statement::new(sql)
+                .bind(partner.0.as_str())
+                .bind(account_name)
+                .bind(real_name)
+                .bind(label)
+                .bind(filter.association.map(AssociationType::code))
+                .bind(filter.associated_on_begin.map(Timestamp::millis))
+                .bind(filter.associated_on_end.map(Timestamp::millis))
+                .bind(id)
+        };
+        let (limit, offset) = sql::limit_offset(page);
+        let rows = statement(format!(
+            "SELECT {COLUMNS}, COUNT(*) OVER () AS total FROM customers \
+             WHERE {SUB_CUSTOMERS} ORDER BY associated_on, id LIMIT $9 OFFSET $10"
+        ))
+        .bind(limit)
+        .bind(offset);
+        let count =
+            || statement(format!("SELECT COUNT(*) AS total FROM customers WHERE {SUB_CUSTOMERS}"));
+        sql::paged(self.connection(), rows, count, customer_row).await
     }
+}
+
+/// Gives every customer written before migration 0003 its folded names.
+pub(crate) async fn fold_names<T: Backend>(tx: &mut T) -> Result<(), StoreError> {
+    for row in tx.connection().fetch_all(Statement::new(UNFOLDED)).await? {
+        let id = row.text("id")?;
+        let account_name = fold_case(&row.text("account_name")?);
+        let real_name = row.text_or_null("real_name")?.as_deref().map(fold_case);
+        let statement =
+            Statement::new(FOLD).bind(&account_name).bind(real_name.as_deref()).bind(&id);
+        tx.connection().execute(statement).await?;
+    }
+    Ok(())
 }

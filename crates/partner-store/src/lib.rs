@@ -13,13 +13,13 @@ use partner_domain::{
     audit::AuditEvent,
     catalog::{Discount, Price},
     coupons::CouponQuota,
-    customers::{Customer, CustomerId},
+    customers::{Customer, CustomerId, SubCustomerFilter},
     funds::{
         AccountId, AccountKind, AdjustRecord, AdjustRecordFilter, FundAccount, LedgerEntry,
         LedgerEntryFilter, Owner, Transfer,
     },
     paging::{Page, Paged},
-    partners::{Partner, PartnerId},
+    partners::{IndirectPartnerFilter, Partner, PartnerId},
     time::ClockSetting,
 };
 
@@ -133,8 +133,15 @@ pub trait PartnerRows {
     async fn partners_by_ids(&mut self, ids: &[PartnerId]) -> Result<Vec<Partner>, StoreError>;
     /// Inserts a partner unless one with its id exists; tells whether it inserted.
     async fn insert_partner(&mut self, partner: &Partner) -> Result<bool, StoreError>;
-    /// A distributor's resellers, by association time then id.
-    async fn resellers_of(&mut self, distributor: &PartnerId) -> Result<Vec<Partner>, StoreError>;
+    /// One page of a distributor's resellers that `filter` matches (exactly as
+    /// [`IndirectPartnerFilter::matches`] says), by association time then id, and how many
+    /// match in all.
+    async fn indirect_partners(
+        &mut self,
+        distributor: &PartnerId,
+        filter: &IndirectPartnerFilter,
+        page: Page,
+    ) -> Result<Paged<Partner>, StoreError>;
 }
 
 #[async_trait]
@@ -143,8 +150,15 @@ pub trait CustomerRows {
     /// The customers among `ids` that exist, in no particular order.
     async fn customers_by_ids(&mut self, ids: &[CustomerId]) -> Result<Vec<Customer>, StoreError>;
     async fn insert_customer(&mut self, customer: &Customer) -> Result<bool, StoreError>;
-    /// A partner's customers, by association time then id.
-    async fn customers_of(&mut self, partner: &PartnerId) -> Result<Vec<Customer>, StoreError>;
+    /// One page of a partner's customers that `filter` matches (exactly as
+    /// [`SubCustomerFilter::matches`] says), by association time then id, and how many match
+    /// in all.
+    async fn sub_customers(
+        &mut self,
+        partner: &PartnerId,
+        filter: &SubCustomerFilter,
+        page: Page,
+    ) -> Result<Paged<Customer>, StoreError>;
 }
 
 #[async_trait]

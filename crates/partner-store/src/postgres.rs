@@ -24,6 +24,10 @@ impl PostgresStore {
         let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
         // Migrations take an advisory lock, so servers starting together migrate once.
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        let mut tx = PostgresTx { tx: pool.begin().await? };
+        crate::partners::fold_names(&mut tx).await?;
+        crate::customers::fold_names(&mut tx).await?;
+        Box::new(tx).commit().await?;
         Ok(PostgresStore { pool })
     }
 }

@@ -7,12 +7,17 @@
 //! implements its `*Rows` trait once, for every [`Backend`]. What differs between the
 //! databases is only what a backend (`sqlite.rs`, `postgres.rs`) says here: how a locking read
 //! ends, and how a statement assembled row by row spells its placeholders.
+//!
+//! A fuzzy filter asks whether a column contains a text with `replace(col, $n, '') <> col`
+//! (`$n` never empty): portable, exact, and blind to what `LIKE` would see in the text
+//! (`%`, `_`, `\`) and to SQLite's folding of ASCII case in `LIKE`.
 
 use std::borrow::Cow;
 
 use async_trait::async_trait;
 use partner_domain::{
     Money, Timestamp,
+    customers::FuzzyPattern,
     paging::{Page, Paged},
 };
 
@@ -296,6 +301,15 @@ where
     };
     let rows = rows.iter().map(row).collect::<Result<Vec<T>, StoreError>>()?;
     Ok(Paged { total: u64::try_from(total).unwrap_or(0), rows })
+}
+
+/// The text a fuzzy filter binds: what the column must contain, or `None` (NULL) for no
+/// filter. (A filter that matches nothing binds nothing: its list is empty without a query.)
+pub(crate) fn contained(pattern: &FuzzyPattern) -> Option<&str> {
+    match pattern {
+        FuzzyPattern::Contains(text) => Some(text),
+        FuzzyPattern::MatchesAll | FuzzyPattern::MatchesNone => None,
+    }
 }
 
 pub(crate) fn corrupt(column: &str, value: impl std::fmt::Display) -> StoreError {

@@ -34,6 +34,11 @@ impl SqliteStore {
         }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        let mut tx =
+            SqliteTx { tx: Connection::Transaction(pool.begin_with("BEGIN IMMEDIATE").await?) };
+        crate::partners::fold_names(&mut tx).await?;
+        crate::customers::fold_names(&mut tx).await?;
+        Box::new(tx).commit().await?;
         Ok(SqliteStore { pool })
     }
 }

@@ -12,6 +12,7 @@ use partner_domain::{
     audit::{Actor, AuditEvent},
     customers::{Association, AssociationType, Customer, CustomerId, CustomerType, VerifiedStatus},
     funds::{AccountId, AccountKind, FundAccount, Owner, Transfer, TransferKind},
+    paging::PageRules,
     partners::{Partner, PartnerId, PartnerKind},
     time::ClockSetting,
 };
@@ -141,10 +142,11 @@ async fn partners_and_customers_round_trip_in_a_stable_order() {
         let mut tx = b.store.read().await.unwrap();
         assert_eq!(tx.partner(&acme.id).await.unwrap(), Some(acme.clone()), "{}", b.name);
         assert_eq!(tx.partner(&PartnerId("nobody".into())).await.unwrap(), None);
-        let ids: Vec<String> =
-            tx.resellers_of(&acme.id).await.unwrap().into_iter().map(|p| p.id.0).collect();
+        let page = PageRules::PARTNER_LISTS.page(None, None).unwrap();
+        let resellers = tx.indirect_partners(&acme.id, &Default::default(), page).await.unwrap();
+        let ids: Vec<String> = resellers.rows.into_iter().map(|p| p.id.0).collect();
         assert_eq!(ids, ["r-c", "r-a", "r-b"], "{}", b.name);
-        let customers = tx.customers_of(&acme.id).await.unwrap();
+        let customers = tx.sub_customers(&acme.id, &Default::default(), page).await.unwrap().rows;
         let ids: Vec<&str> = customers.iter().map(|c| c.id.0.as_str()).collect();
         assert_eq!(ids, ["c0", "c1", "c2"], "{}", b.name);
         assert_eq!(customers[0], customer("c0", "acme", 3), "{}", b.name);
