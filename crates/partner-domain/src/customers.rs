@@ -113,14 +113,44 @@ impl SubCustomerFilter {
 /// The list APIs' fuzzy match: prefix, suffix or infix; a pattern holding a space never
 /// matches ("不支持携带空格查询"); labels match case-sensitively, names do not.
 pub fn fuzzy_matches(pattern: Option<&str>, value: Option<&str>, case_sensitive: bool) -> bool {
-    let Some(pattern) = pattern.filter(|p| !p.is_empty()) else { return true };
-    if pattern.contains(' ') {
-        return false;
+    match FuzzyPattern::new(pattern, case_sensitive) {
+        FuzzyPattern::MatchesAll => true,
+        FuzzyPattern::MatchesNone => false,
+        FuzzyPattern::Contains(text) => value.is_some_and(|value| {
+            if case_sensitive { value.contains(&text) } else { fold_case(value).contains(&text) }
+        }),
     }
-    let Some(value) = value else { return false };
-    if case_sensitive {
-        value.contains(pattern)
-    } else {
-        value.to_lowercase().contains(&pattern.to_lowercase())
+}
+
+/// What one fuzzy filter of a list asks for, so that a store can ask its database the same.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FuzzyPattern {
+    /// An absent or empty pattern: no filter.
+    MatchesAll,
+    /// A pattern holding a space.
+    MatchesNone,
+    /// Values containing this text; folded by [`fold_case`] when the match ignores case, to be
+    /// looked for in the value folded the same way.
+    Contains(String),
+}
+
+impl FuzzyPattern {
+    pub fn new(pattern: Option<&str>, case_sensitive: bool) -> FuzzyPattern {
+        let Some(pattern) = pattern.filter(|p| !p.is_empty()) else {
+            return FuzzyPattern::MatchesAll;
+        };
+        if pattern.contains(' ') {
+            FuzzyPattern::MatchesNone
+        } else if case_sensitive {
+            FuzzyPattern::Contains(pattern.to_owned())
+        } else {
+            FuzzyPattern::Contains(fold_case(pattern))
+        }
     }
+}
+
+/// How a match that ignores case folds both sides: Unicode lower case. (SQLite's `lower()`
+/// folds ASCII only and PostgreSQL's follows its locale, so a store keeps folded copies.)
+pub fn fold_case(text: &str) -> String {
+    text.to_lowercase()
 }

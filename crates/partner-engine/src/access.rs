@@ -117,8 +117,10 @@ impl Engine {
         let res = async {
             let mut tx = self.store.write().await?;
             let exists = match owner_kind {
-                OwnerKind::Partner => tx.partner(owner_id).await?.is_some(),
-                OwnerKind::Customer => tx.customer(owner_id).await?.is_some(),
+                OwnerKind::Partner => tx.partner(&PartnerId(owner_id.to_owned())).await?.is_some(),
+                OwnerKind::Customer => {
+                    tx.customer(&CustomerId(owner_id.to_owned())).await?.is_some()
+                }
                 OwnerKind::Operator => tx.operator_exists(owner_id).await?,
             };
             if !exists {

@@ -211,9 +211,11 @@ impl Engine {
         customer_ids.sort_unstable();
         customer_ids.dedup();
         let mut state = BatchState::default();
+        let partner_ids: Vec<PartnerId> = partner_ids.into_iter().map(PartnerId).collect();
         for partner in tx.partners_by_ids(&partner_ids).await? {
             state.partners.insert(partner.id.0.clone(), partner);
         }
+        let customer_ids: Vec<CustomerId> = customer_ids.into_iter().map(CustomerId).collect();
         for customer in tx.customers_by_ids(&customer_ids).await? {
             state.customers.insert(customer.id.0.clone(), customer);
         }

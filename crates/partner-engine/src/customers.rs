@@ -30,7 +30,6 @@ impl Engine {
         let page = PageRules::PARTNER_LISTS.page(query.offset, query.limit)?;
         let acting =
             self.acting_partner(&mut *tx, partner, query.indirect_partner_id.as_deref()).await?;
-        let customers = tx.customers_of(&acting.id).await?;
-        Ok(page.cut(customers.into_iter().filter(|c| query.filter.matches(c)).collect()))
+        Ok(tx.sub_customers(&acting.id, &query.filter, page).await?)
     }
 }

@@ -286,7 +286,7 @@ impl Engine {
         let mut seen = std::collections::HashSet::new();
         let mut balances = Vec::new();
         for id in customer_ids.into_iter().filter(|id| seen.insert(id.clone())) {
-            let customer = tx.customer(&id).await?;
+            let customer = tx.customer(&CustomerId(id.clone())).await?;
             if funds::may_move_customer_funds(&acting.id, customer.as_ref(), &id).is_err() {
                 continue;
             }

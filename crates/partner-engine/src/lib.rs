@@ -143,7 +143,7 @@ impl Engine {
         let Principal::Partner(id) = &caller.principal else {
             return Err(EngineError::OperationNotOpenToCaller);
         };
-        tx.partner(&id.0).await?.ok_or(EngineError::OperationNotOpenToCaller)
+        tx.partner(id).await?.ok_or(EngineError::OperationNotOpenToCaller)
     }
 
     /// The customer making the call; customer-only operations refuse everyone else.
@@ -155,7 +155,7 @@ impl Engine {
         let Principal::Customer(id) = &caller.principal else {
             return Err(EngineError::OperationNotOpenToCaller);
         };
-        tx.customer(&id.0).await?.ok_or(EngineError::OperationNotOpenToCaller)
+        tx.customer(id).await?.ok_or(EngineError::OperationNotOpenToCaller)
     }
 
     fn calling_operator<'c>(&self, caller: &'c Caller) -> Result<&'c str, EngineError> {

@@ -2,7 +2,7 @@
 
 use partner_domain::{
     paging::{PageRules, Paged},
-    partners::{self, IndirectPartnerFilter, Partner},
+    partners::{self, IndirectPartnerFilter, Partner, PartnerId},
 };
 
 use crate::{Caller, Engine, EngineError};
@@ -26,8 +26,7 @@ impl Engine {
         let partner = self.calling_partner(&mut *tx, caller).await?;
         partners::may_list_indirect_partners(&partner)?;
         let page = PageRules::PARTNER_LISTS.page(query.offset, query.limit)?;
-        let resellers = tx.resellers_of(&partner.id).await?;
-        Ok(page.cut(resellers.into_iter().filter(|r| query.filter.matches(r)).collect()))
+        Ok(tx.indirect_partners(&partner.id, &query.filter, page).await?)
     }
 
     /// The partner an operation acts on: the caller, or the caller's reseller when a
@@ -39,7 +38,7 @@ impl Engine {
         indirect_partner_id: Option<&str>,
     ) -> Result<Partner, EngineError> {
         let indirect = match indirect_partner_id.filter(|id| !id.is_empty()) {
-            Some(id) => tx.partner(id).await?,
+            Some(id) => tx.partner(&PartnerId(id.to_owned())).await?,
             None => None,
         };
         Ok(partners::acting_partner(&caller, indirect_partner_id, indirect.as_ref())?.clone())

@@ -2,8 +2,9 @@
 //!
 //! This crate knows SQL and nothing of the business: it reads and writes rows as domain values
 //! and reports facts (not found, conflict, busy). Deciding what a missing row means is the
-//! engine's job. Both backends run the same SQL text (`sql.rs`, compiled once per backend) and
-//! pass the same contract suite (`tests/it`).
+//! engine's job. Both backends run the same SQL text, one file per business domain
+//! (`partners.rs`, `funds.rs`, …, on what `sql.rs` shares), and pass the same contract suite
+//! (`tests/it`, one file per domain too).
 
 use async_trait::async_trait;
 use partner_domain::{
@@ -12,16 +13,25 @@ use partner_domain::{
     audit::AuditEvent,
     catalog::{Discount, Price},
     coupons::CouponQuota,
-    customers::{Customer, CustomerId},
+    customers::{Customer, CustomerId, SubCustomerFilter},
     funds::{
         AccountId, AccountKind, AdjustRecord, AdjustRecordFilter, FundAccount, LedgerEntry,
         LedgerEntryFilter, Owner, Transfer,
     },
     paging::{Page, Paged},
-    partners::{Partner, PartnerId},
+    partners::{IndirectPartnerFilter, Partner, PartnerId},
     time::ClockSetting,
 };
 
+mod access;
+mod audit;
+mod catalog;
+mod clock;
+mod coupons;
+mod customers;
+mod funds;
+mod idempotency;
+mod partners;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -89,7 +99,6 @@ pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     }
 }
 
-/// One transaction: the rows of every business domain, then commit. Dropping it rolls back.
 /// The stored answer to an operation sent with an idempotency key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdempotentResult {
@@ -100,6 +109,7 @@ pub struct IdempotentResult {
     pub result: String,
 }
 
+/// One transaction: the rows of every business domain, then commit. Dropping it rolls back.
 #[async_trait]
 pub trait Tx:
     PartnerRows
@@ -118,23 +128,37 @@ pub trait Tx:
 
 #[async_trait]
 pub trait PartnerRows {
-    async fn partner(&mut self, id: &str) -> Result<Option<Partner>, StoreError>;
+    async fn partner(&mut self, id: &PartnerId) -> Result<Option<Partner>, StoreError>;
     /// The partners among `ids` that exist, in no particular order.
-    async fn partners_by_ids(&mut self, ids: &[String]) -> Result<Vec<Partner>, StoreError>;
+    async fn partners_by_ids(&mut self, ids: &[PartnerId]) -> Result<Vec<Partner>, StoreError>;
     /// Inserts a partner unless one with its id exists; tells whether it inserted.
     async fn insert_partner(&mut self, partner: &Partner) -> Result<bool, StoreError>;
-    /// A distributor's resellers, by association time then id.
-    async fn resellers_of(&mut self, distributor: &PartnerId) -> Result<Vec<Partner>, StoreError>;
+    /// One page of a distributor's resellers that `filter` matches (exactly as
+    /// [`IndirectPartnerFilter::matches`] says), by association time then id, and how many
+    /// match in all.
+    async fn indirect_partners(
+        &mut self,
+        distributor: &PartnerId,
+        filter: &IndirectPartnerFilter,
+        page: Page,
+    ) -> Result<Paged<Partner>, StoreError>;
 }
 
 #[async_trait]
 pub trait CustomerRows {
-    async fn customer(&mut self, id: &str) -> Result<Option<Customer>, StoreError>;
+    async fn customer(&mut self, id: &CustomerId) -> Result<Option<Customer>, StoreError>;
     /// The customers among `ids` that exist, in no particular order.
-    async fn customers_by_ids(&mut self, ids: &[String]) -> Result<Vec<Customer>, StoreError>;
+    async fn customers_by_ids(&mut self, ids: &[CustomerId]) -> Result<Vec<Customer>, StoreError>;
     async fn insert_customer(&mut self, customer: &Customer) -> Result<bool, StoreError>;
-    /// A partner's customers, by association time then id.
-    async fn customers_of(&mut self, partner: &PartnerId) -> Result<Vec<Customer>, StoreError>;
+    /// One page of a partner's customers that `filter` matches (exactly as
+    /// [`SubCustomerFilter::matches`] says), by association time then id, and how many match
+    /// in all.
+    async fn sub_customers(
+        &mut self,
+        partner: &PartnerId,
+        filter: &SubCustomerFilter,
+        page: Page,
+    ) -> Result<Paged<Customer>, StoreError>;
 }
 
 #[async_trait]

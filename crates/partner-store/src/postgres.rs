@@ -5,10 +5,10 @@ use std::str::FromStr;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::{Store, StoreError, Tx};
-
-/// What a locking read appends to its query.
-const LOCK_ROWS: &str = " FOR UPDATE";
+use crate::{
+    Store, StoreError, Tx,
+    sql::{Backend, Placeholders},
+};
 
 type Db = sqlx::Postgres;
 
@@ -24,6 +24,10 @@ impl PostgresStore {
         let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
         // Migrations take an advisory lock, so servers starting together migrate once.
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        let mut tx = PostgresTx { tx: pool.begin().await? };
+        crate::partners::fold_names(&mut tx).await?;
+        crate::customers::fold_names(&mut tx).await?;
+        Box::new(tx).commit().await?;
         Ok(PostgresStore { pool })
     }
 }
@@ -64,4 +68,13 @@ impl Tx for PostgresTx {
     }
 }
 
-crate::sql::rows_impl!(PostgresTx);
+impl Backend for PostgresTx {
+    type Connection = sqlx::PgConnection;
+    /// Rows are locked one by one: a writer locks what it will change.
+    const LOCK_ROWS: &'static str = " FOR UPDATE";
+    const PLACEHOLDERS: Placeholders = Placeholders::Numbered;
+
+    fn connection(&mut self) -> &mut sqlx::PgConnection {
+        &mut self.tx
+    }
+}

@@ -5,10 +5,10 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{Store, StoreError, Tx};
-
-/// What a locking read appends to its query.
-const LOCK_ROWS: &str = "";
+use crate::{
+    Store, StoreError, Tx,
+    sql::{Backend, Placeholders},
+};
 
 type Db = sqlx::Sqlite;
 
@@ -34,6 +34,11 @@ impl SqliteStore {
         }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        let mut tx =
+            SqliteTx { tx: Connection::Transaction(pool.begin_with("BEGIN IMMEDIATE").await?) };
+        crate::partners::fold_names(&mut tx).await?;
+        crate::customers::fold_names(&mut tx).await?;
+        Box::new(tx).commit().await?;
         Ok(SqliteStore { pool })
     }
 }
@@ -104,4 +109,13 @@ impl Tx for SqliteTx {
     }
 }
 
-crate::sql::rows_impl!(SqliteTx);
+impl Backend for SqliteTx {
+    type Connection = sqlx::SqliteConnection;
+    /// A SQLite write transaction holds the whole database from `BEGIN IMMEDIATE` on.
+    const LOCK_ROWS: &'static str = "";
+    const PLACEHOLDERS: Placeholders = Placeholders::Anonymous;
+
+    fn connection(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
+    }
+}

@@ -574,7 +574,7 @@ impl Engine {
         for spec in partners {
             let entry = format!("partner {:?}", spec.partner.id.0);
             if let Some(parent) = &spec.partner.parent {
-                let parent_kind = tx.partner(&parent.0).await?.map(|p| p.kind);
+                let parent_kind = tx.partner(parent).await?.map(|p| p.kind);
                 if parent_kind != Some(PartnerKind::Distributor) {
                     return Err(invalid(
                         &entry,
@@ -584,7 +584,7 @@ impl Engine {
                 }
             }
             let partner = Partner { associated_on: now, ..spec.partner.clone() };
-            if tx.partner(&partner.id.0).await?.is_none() {
+            if tx.partner(&partner.id).await?.is_none() {
                 tx.insert_partner(&partner).await?;
                 let owner = Owner::Partner(partner.id.clone());
                 self.open_account(tx, &owner, AccountKind::Cash, spec.balance, Money::ZERO, now)
@@ -615,7 +615,7 @@ impl Engine {
             let entry = format!("customer {:?}", spec.customer.id.0);
             let mut customer = spec.customer.clone();
             if let Some(association) = &mut customer.association {
-                if tx.partner(&association.partner.0).await?.is_none() {
+                if tx.partner(&association.partner).await?.is_none() {
                     return Err(invalid(
                         &entry,
                         "partner",
@@ -624,7 +624,7 @@ impl Engine {
                 }
                 association.associated_on = now;
             }
-            if tx.customer(&customer.id.0).await?.is_none() {
+            if tx.customer(&customer.id).await?.is_none() {
                 tx.insert_customer(&customer).await?;
                 let owner = Owner::Customer(customer.id.clone());
                 self.open_account(tx, &owner, AccountKind::Cash, spec.balance, Money::ZERO, now)
@@ -641,7 +641,7 @@ impl Engine {
             tx.insert_price(price).await?;
         }
         for discount in &world.discounts {
-            if tx.customer(&discount.customer).await?.is_none() {
+            if tx.customer(&CustomerId(discount.customer.clone())).await?.is_none() {
                 let entry = format!("discount {:?}", discount.id);
                 return Err(invalid(
                     &entry,

@@ -1,6 +1,6 @@
 //! World files: validated whole, applied whole, idempotent.
 
-use partner_domain::{Money, funds::AccountKind};
+use partner_domain::{Money, funds::AccountKind, partners::PartnerId};
 use partner_engine::{Caller, EngineError, customers::SubCustomerQuery, world};
 
 use crate::support::{TestEngine, WORLD, partner};
@@ -84,7 +84,7 @@ async fn a_reference_to_a_missing_id_applies_nothing() {
     let err = t.engine.apply_world(&Caller::system(), &world).await.unwrap_err();
     assert!(err.to_string().contains("ghost"), "{err}");
     let mut tx = t.engine.store().read().await.unwrap();
-    assert_eq!(tx.partner("d").await.unwrap(), None);
+    assert_eq!(tx.partner(&PartnerId("d".into())).await.unwrap(), None);
 }
 
 #[tokio::test]
