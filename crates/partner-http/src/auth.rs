@@ -250,8 +250,9 @@ pub enum LockoutScope {
     PerKey,
 }
 
-/// Failures an address may make in a minute, whatever the keys, before it is refused without
-/// a look-up: guessing keys costs the database nothing past this.
+/// Unknown keys an address may try in a minute before it is refused without a look-up:
+/// guessing keys costs the database nothing past this. (Bad signatures with a known key are
+/// bounded by that key's lock already.)
 const ADDRESS_FAILURES_PER_MINUTE: u32 = 100;
 const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
 
@@ -320,6 +321,10 @@ impl Lockout {
                 failures.locked_until = Some(now + LOCK_DURATION);
             }
         }
+    }
+
+    /// An address sent a key that does not exist.
+    pub(crate) fn record_unknown_key(&self, source: &str, now: Instant) {
         if let Ok(mut addresses) = self.addresses.lock() {
             if addresses.len() > SWEEP_AT {
                 addresses

@@ -5,7 +5,7 @@ use std::{collections::HashMap, net::SocketAddr, sync::Mutex, time::Instant};
 
 use axum::{
     extract::{ConnectInfo, MatchedPath, Request, State},
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -46,9 +46,14 @@ async fn guard(
         .unwrap_or_else(|| "unknown".to_owned());
     let (parts, body) = req.into_parts();
     let too_large = || {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "APIG.0201", "Request entity too large.")
-            .with_request_id(&request_id)
-            .into_response()
+        let mut res =
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "APIG.0201", "Request entity too large.")
+                .with_request_id(&request_id)
+                .into_response();
+        // The rest of the body is never read, so the connection cannot carry another request:
+        // say so, or a client would send its next one into a closing socket.
+        res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        res
     };
     let declared_length = parts.headers.get("content-length").and_then(|v| v.to_str().ok());
     if declared_length
@@ -141,7 +146,7 @@ async fn authenticate(
         return Err(GatewayError::Auth(AuthError::AccessKeyLocked));
     }
     let Some(credential) = app.engine.credential(ak).await.map_err(GatewayError::Engine)? else {
-        app.lockout.record_failure(ak, source_ip, now);
+        app.lockout.record_unknown_key(source_ip, now);
         return Err(GatewayError::Auth(AuthError::UnknownAccessKey(ak.to_owned())));
     };
     let request = SignedRequest {

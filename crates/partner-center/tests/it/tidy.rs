@@ -111,7 +111,7 @@ fn both_backends_have_the_same_migrations() {
 #[test]
 fn only_transfers_write_balances() {
     let balance_write = ["SET balance", "_micros"].concat();
-    let sql = read(&workspace().join("crates/partner-store/src/sql.rs"));
+    let sql = read(&workspace().join("crates/partner-store/src/funds.rs"));
     let writes: Vec<&str> = sql.lines().filter(|l| l.contains(&balance_write)).collect();
     assert_eq!(writes.len(), 1, "{writes:?}");
     let post = sql.find("async fn post_transfers(").unwrap();
@@ -119,7 +119,7 @@ fn only_transfers_write_balances() {
     let next_fn = sql[post + 1..].find("async fn ").map(|i| i + post + 1).unwrap_or(sql.len());
     assert!((post..next_fn).contains(&write), "balances are written outside post_transfers");
     for file in rust_files(&workspace().join("crates")) {
-        if !file.ends_with("partner-store/src/sql.rs") {
+        if !file.ends_with("partner-store/src/funds.rs") {
             assert!(!read(&file).contains(&balance_write), "{} writes balances", file.display());
         }
     }
