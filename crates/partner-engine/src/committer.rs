@@ -219,12 +219,16 @@ impl Engine {
         for customer in tx.customers_by_ids(&customer_ids).await? {
             state.customers.insert(customer.id.0.clone(), customer);
         }
-        let owners: Vec<Owner> = state
-            .partners
-            .keys()
-            .map(|id| Owner::Partner(PartnerId(id.clone())))
-            .chain(state.customers.keys().map(|id| Owner::Customer(CustomerId(id.clone()))))
-            .collect();
+        // Only the accounts of movements the callers may make are locked, or opened: a job
+        // naming someone else's customer touches nothing before it is refused.
+        let mut owners: Vec<Owner> = Vec::new();
+        for job in jobs {
+            if let Ok(authorized) = self.authorize_move(&state, &job.caller, &job.request) {
+                owners.extend(authorized.owners().into_iter().cloned());
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        owners.retain(|owner| seen.insert(owner.clone()));
         for account in tx.cash_accounts_for_update(&owners).await? {
             state.accounts.insert(account.owner.clone(), account);
         }

@@ -118,10 +118,6 @@ impl Engine {
         Engine { store, clock, ids, credentials: Arc::default(), committer: Arc::default() }
     }
 
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
     /// Business time: the world's manual clock when it has one, else the clock.
     async fn now(&self, tx: &mut dyn Tx) -> Result<Timestamp, EngineError> {
         Ok(self.business_time(tx.clock().await?))

@@ -123,7 +123,7 @@ fn outcome(res: Result<String, EngineError>) -> &'static str {
 }
 
 async fn cash(t: &TestEngine, owner: Owner) -> Money {
-    let mut tx = t.engine.store().read().await.unwrap();
+    let mut tx = t.store.read().await.unwrap();
     tx.fund_account(&owner, AccountKind::Cash)
         .await
         .unwrap()
@@ -141,7 +141,7 @@ fn c(id: &str) -> Owner {
 
 /// Money is conserved and every balance is the sum of its ledger entries.
 async fn check_ledger(t: &TestEngine) {
-    let mut tx = t.engine.store().read().await.unwrap();
+    let mut tx = t.store.read().await.unwrap();
     assert_eq!(
         tx.balance_sum().await.unwrap(),
         Money::ZERO,
@@ -848,4 +848,33 @@ async fn every_attempt_to_move_money_is_audited_with_its_result() {
         .map(|(o, t, r)| ((*o).to_owned(), (*t).to_owned(), (*r).to_owned()))
         .collect();
     assert_eq!(seen, expect);
+}
+
+/// A movement the caller may not make touches nothing before it is refused: no account is
+/// opened (nor locked) for another partner's customer.
+#[tokio::test]
+async fn a_refused_movement_opens_no_account() {
+    for backend in TestEngine::backends() {
+        let t = TestEngine::with(backend, FUNDS_WORLD).await;
+        let bare = partner_domain::customers::CustomerId("f-bare".into());
+        let mut tx = t.store.write().await.unwrap();
+        let far_customer = tx.customer(&partner_domain::customers::CustomerId("f1".into())).await;
+        let customer = partner_domain::customers::Customer {
+            id: bare.clone(),
+            account_name: "f-bare".into(),
+            ..far_customer.unwrap().unwrap()
+        };
+        tx.insert_customer(&customer).await.unwrap();
+        tx.commit().await.unwrap();
+        let request = partner_engine::funds::CustomerFundsMove {
+            customer_id: "f-bare".into(),
+            amount: yuan("1.00"),
+            indirect_partner_id: None,
+        };
+        let res = t.engine.update_customer_account_amount(&partner("acme"), request, None).await;
+        assert_eq!(outcome(res), "NotYourCustomer", "{backend}");
+        let mut tx = t.store.read().await.unwrap();
+        let accounts = tx.fund_accounts_of(&Owner::Customer(bare)).await.unwrap();
+        assert!(accounts.is_empty(), "{backend}: {accounts:?}");
+    }
 }

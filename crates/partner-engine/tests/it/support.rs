@@ -27,6 +27,9 @@ impl IdGen for SequentialIds {
 
 pub(crate) struct TestEngine {
     pub(crate) engine: Engine,
+    /// The engine's database, for tests that check what it holds (the engine opens no back
+    /// door to it).
+    pub(crate) store: Arc<dyn partner_store::Store>,
     pub(crate) backend: &'static str,
     _dir: tempfile::TempDir,
     /// The admin URL and the name of a PostgreSQL database to drop when done.
@@ -76,9 +79,12 @@ impl TestEngine {
             _ => (format!("sqlite://{}/pc.db", dir.path().display()), None),
         };
         let store = partner_store::open(&url).await.unwrap();
-        let engine =
-            Engine::new(store, Arc::new(FixedClock(JAN_15)), Arc::new(SequentialIds::default()));
-        TestEngine { engine, backend, _dir: dir, postgres }
+        let engine = Engine::new(
+            store.clone(),
+            Arc::new(FixedClock(JAN_15)),
+            Arc::new(SequentialIds::default()),
+        );
+        TestEngine { engine, store, backend, _dir: dir, postgres }
     }
 
     /// The backends this run tests: SQLite, and PostgreSQL when `PARTNER_TEST_POSTGRES_URL`

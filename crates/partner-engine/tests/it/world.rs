@@ -83,7 +83,7 @@ async fn a_reference_to_a_missing_id_applies_nothing() {
     let world = world::parse(text, world::Format::Toml).unwrap();
     let err = t.engine.apply_world(&Caller::system(), &world).await.unwrap_err();
     assert!(err.to_string().contains("ghost"), "{err}");
-    let mut tx = t.engine.store().read().await.unwrap();
+    let mut tx = t.store.read().await.unwrap();
     assert_eq!(tx.partner(&PartnerId("d".into())).await.unwrap(), None);
 }
 
@@ -101,7 +101,7 @@ async fn applying_twice_changes_nothing_the_second_time() {
         (credit.balance, credit.credit_limit),
         (Money::parse("200").unwrap(), Money::parse("200").unwrap())
     );
-    let mut tx = t.engine.store().read().await.unwrap();
+    let mut tx = t.store.read().await.unwrap();
     assert_eq!(
         tx.balance_sum().await.unwrap(),
         Money::ZERO,
@@ -140,7 +140,7 @@ async fn the_demo_history_leaves_a_record_in_every_list() {
     let acme = partner("dist-acme");
     let records = t.engine.list_partner_adjust_records(&acme, Default::default()).await.unwrap();
     assert_eq!(records.total, 5, "adjusts and reclaims with its customers and resellers");
-    let mut tx = t.engine.store().read().await.unwrap();
+    let mut tx = t.store.read().await.unwrap();
     assert_eq!(tx.balance_sum().await.unwrap(), Money::ZERO);
     assert!(tx.accounts_off_their_ledger().await.unwrap().is_empty());
 }
