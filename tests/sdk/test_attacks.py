@@ -169,3 +169,35 @@ def test_plus_and_percent_2b_are_different_queries(server):
 def test_the_host_must_be_signed(server):
     check_ok(hand_signed(server, "GET", BALANCES, DISTRIBUTOR, signed=["host", "x-sdk-date"]))
     check_auth_error(hand_signed(server, "GET", BALANCES, DISTRIBUTOR, signed=["x-sdk-date"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Input is parsed strictly, once, and bounded
+
+
+@pytest.mark.parametrize("amount", [
+    "0.010000000000000000000000000001",  # 30 decimals: refused, never rounded to 0.01
+    "1.0000000000000000000000000001",
+    '"1_000"',
+    '"1,000"',
+    '"0x10"',
+    '" 1"',
+    '"+1"',
+    '"1e400"',
+    "1e-40",
+    '""',
+])
+def test_an_amount_is_exact_or_refused(server, amount):
+    body = f'{{"customer_id": "cust-acme-01", "amount": {amount}}}'.encode()
+    prepared = sign("POST", server.url, ADJUST, DISTRIBUTOR, body=body)
+    check_error(send(server, prepared), 400, "CBC.0100")
+
+
+@pytest.mark.parametrize("field", ["customer_id", "indirect_partner_id"])
+def test_ids_on_the_money_path_are_bounded(server, field):
+    body = {"customer_id": "cust-acme-01", "amount": 1, field: "x" * 10_000}
+    check_error(send(server, sign("POST", server.url, ADJUST, DISTRIBUTOR, body=body)), 400, "CBC.0100")
+    reseller = {"indirect_partner_id": "x" * 10_000, "amount": 1}
+    resp = send(server, sign("POST", server.url, "/v2/accounts/partner-accounts/indirect-partner-adjust",
+                             DISTRIBUTOR, body=reseller))
+    check_error(resp, 400, "CBC.0100")

@@ -48,6 +48,17 @@ pub(crate) fn bounded(
     }
 }
 
+/// A required id of at most `max` characters: longer ones are refused before they reach the
+/// engine, the database or an audit event; an empty one is left for the engine to refuse.
+pub(crate) fn bounded_id(field: &str, value: String, max: usize) -> Result<String, ApiError> {
+    if value.chars().count() > max {
+        return Err(ApiError::parameter(format!(
+            "invalid parameter {field}: longer than {max} characters"
+        )));
+    }
+    Ok(value)
+}
+
 /// An amount of money as a JSON number with exactly two decimals (`10.00`), written from the
 /// exact decimal, never through a float.
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
@@ -87,12 +98,66 @@ impl<'de> serde::Deserialize<'de> for WireDecimal {
                 return Err(D::Error::custom(format!("expected a decimal amount, got {other}")));
             }
         };
-        let text = text.trim();
-        text.parse::<Decimal>()
-            .or_else(|_| Decimal::from_scientific(text))
-            .map(WireDecimal)
-            .map_err(|_| D::Error::custom(format!("{text:?} is not a decimal amount")))
+        exact_decimal(&text).map(WireDecimal).ok_or_else(|| {
+            let shown: String = text.chars().take(40).collect();
+            D::Error::custom(format!("{shown:?} is not an exact decimal amount"))
+        })
     }
+}
+
+/// The most significant digits a decimal amount may have: what `rust_decimal` holds exactly.
+const MAX_DIGITS: usize = 28;
+
+/// A decimal number written as JSON writes one (`-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`),
+/// read exactly: `None` for any other text (`"1_000"`, `" 1"`, `"+1"`, `"0x10"`) and for any
+/// value that cannot be held without rounding. `Decimal`'s own parser accepts underscores and
+/// rounds past 28 digits, so a 30-decimal amount would become `0.01`.
+pub(crate) fn exact_decimal(text: &str) -> Option<Decimal> {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (unsigned.get(..i)?, Some(unsigned.get(i + 1..)?)),
+        None => (unsigned, None),
+    };
+    let (integer, fraction) = match mantissa.split_once('.') {
+        Some((integer, fraction)) => (integer, Some(fraction)),
+        None => (mantissa, None),
+    };
+    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(integer) || (integer.len() > 1 && integer.starts_with('0')) {
+        return None;
+    }
+    if fraction.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    let exponent: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if !all_digits(digits) || digits.len() > 4 {
+                return None;
+            }
+            e.parse().ok()?
+        }
+    };
+    // Trailing zeros of the fraction say nothing about the value.
+    let fraction = fraction.unwrap_or("").trim_end_matches('0');
+    let digits = format!("{integer}{fraction}");
+    let significant = digits.trim_start_matches('0');
+    if significant.len() > MAX_DIGITS {
+        return None;
+    }
+    let mut value: i128 = if significant.is_empty() { 0 } else { significant.parse().ok()? };
+    let mut scale = i64::try_from(fraction.len()).ok()? - exponent;
+    if scale < 0 {
+        value = value.checked_mul(10i128.checked_pow(u32::try_from(-scale).ok()?)?)?;
+        scale = 0;
+    }
+    let scale = u32::try_from(scale).ok().filter(|s| *s <= 28)?;
+    let value = if negative { -value } else { value };
+    Decimal::try_from_i128_with_scale(value, scale).ok()
 }
 
 impl utoipa::PartialSchema for WireDecimal {

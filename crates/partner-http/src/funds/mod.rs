@@ -88,7 +88,7 @@ pub(crate) async fn update_indirect_partner_account(
     IdempotencyKey(key): IdempotencyKey,
     WireJson(req): WireJson<wire::AdjustToIndirectPartnerReq>,
 ) -> Result<Json<wire::TransferIdResponse>, ApiError> {
-    let request = req.into();
+    let request = req.try_into()?;
     let transfer_id = app.engine.update_indirect_partner_account(&caller, request, key).await?;
     Ok(Json(wire::TransferIdResponse { transfer_id }))
 }
@@ -106,7 +106,7 @@ pub(crate) async fn reclaim_indirect_partner_account(
     IdempotencyKey(key): IdempotencyKey,
     WireJson(req): WireJson<wire::ReclaimIndirectPartnerAccountReq>,
 ) -> Result<Json<wire::TransIdResponse>, ApiError> {
-    let request = req.into();
+    let request = req.try_into()?;
     let trans_id = app.engine.reclaim_indirect_partner_account(&caller, request, key).await?;
     Ok(Json(wire::TransIdResponse { trans_id }))
 }

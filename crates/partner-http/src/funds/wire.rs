@@ -17,7 +17,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     error::ApiError,
-    wire::{Amount, WireDecimal, amount_text, bounded, format_utc, parse_date, utc_filter},
+    wire::{
+        Amount, WireDecimal, amount_text, bounded, bounded_id, format_utc, parse_date, utc_filter,
+    },
 };
 
 /// `measure_id` 1: amounts are in yuan.
@@ -146,7 +148,7 @@ impl TryFrom<AdjustAccountReq> for CustomerFundsMove {
     fn try_from(req: AdjustAccountReq) -> Result<Self, ApiError> {
         Ok(CustomerFundsMove {
             indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
-            customer_id: req.customer_id,
+            customer_id: bounded_id("customer_id", req.customer_id, 64)?,
             amount: req.amount.0,
         })
     }
@@ -158,7 +160,7 @@ impl TryFrom<ReclaimToPartnerAccountBalancesReq> for CustomerFundsMove {
     fn try_from(req: ReclaimToPartnerAccountBalancesReq) -> Result<Self, ApiError> {
         Ok(CustomerFundsMove {
             indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
-            customer_id: req.customer_id,
+            customer_id: bounded_id("customer_id", req.customer_id, 64)?,
             amount: req.amount.0,
         })
     }
@@ -178,15 +180,21 @@ pub(crate) struct ReclaimIndirectPartnerAccountReq {
     pub(crate) amount: WireDecimal,
 }
 
-impl From<AdjustToIndirectPartnerReq> for ResellerFundsMove {
-    fn from(req: AdjustToIndirectPartnerReq) -> Self {
-        ResellerFundsMove { indirect_partner_id: req.indirect_partner_id, amount: req.amount.0 }
+impl TryFrom<AdjustToIndirectPartnerReq> for ResellerFundsMove {
+    type Error = ApiError;
+
+    fn try_from(req: AdjustToIndirectPartnerReq) -> Result<Self, ApiError> {
+        let indirect_partner_id = bounded_id("indirect_partner_id", req.indirect_partner_id, 64)?;
+        Ok(ResellerFundsMove { indirect_partner_id, amount: req.amount.0 })
     }
 }
 
-impl From<ReclaimIndirectPartnerAccountReq> for ResellerFundsMove {
-    fn from(req: ReclaimIndirectPartnerAccountReq) -> Self {
-        ResellerFundsMove { indirect_partner_id: req.indirect_partner_id, amount: req.amount.0 }
+impl TryFrom<ReclaimIndirectPartnerAccountReq> for ResellerFundsMove {
+    type Error = ApiError;
+
+    fn try_from(req: ReclaimIndirectPartnerAccountReq) -> Result<Self, ApiError> {
+        let indirect_partner_id = bounded_id("indirect_partner_id", req.indirect_partner_id, 64)?;
+        Ok(ResellerFundsMove { indirect_partner_id, amount: req.amount.0 })
     }
 }
 
@@ -215,7 +223,9 @@ impl TryFrom<QueryCustomersBalancesReq> for (Vec<String>, Option<String>) {
 
     fn try_from(req: QueryCustomersBalancesReq) -> Result<Self, ApiError> {
         let indirect = bounded("indirect_partner_id", req.indirect_partner_id, 64)?;
-        Ok((req.customer_infos.into_iter().map(|c| c.customer_id).collect(), indirect))
+        let ids =
+            req.customer_infos.into_iter().map(|c| bounded_id("customer_id", c.customer_id, 64));
+        Ok((ids.collect::<Result<_, _>>()?, indirect))
     }
 }
 
