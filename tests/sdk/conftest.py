@@ -343,13 +343,35 @@ def check_auth_error(resp, variant=None):
 # The official SDK
 
 
-def sdk_client(server, key, *, domain_id=OWNER, iam_endpoint=None, endpoints_only=False, http_handler=None):
+def sign_apart(credentials):
+    """Makes `credentials` sign a random `X-Client-Nonce` header into every request.
+
+    The server answers the same signed request seen again like the first time (replay
+    protection), and the SDK's signature changes only with its date, once a second. Tests that
+    send the same movement many times within a second, on purpose, sign each one apart. (The
+    SDK accepts GlobalCredentials only, not a subclass, so the instance's method is wrapped.)"""
+    process = credentials.process_auth_request
+
+    def process_auth_request(request, http_client):
+        request.header_params["X-Client-Nonce"] = secrets.token_hex(8)
+        return process(request, http_client)
+
+    credentials.process_auth_request = process_auth_request
+    return credentials
+
+
+def sdk_client(server, key, *, domain_id=OWNER, iam_endpoint=None, endpoints_only=False, http_handler=None,
+               nonce=False):
     """A BssClient for `key`, by default exactly as the README tells users to build it.
 
-    `http_handler`: an SDK HttpHandler, e.g. `header_handler(...)` to send extra headers."""
+    `http_handler`: an SDK HttpHandler, e.g. `header_handler(...)` to send extra headers.
+    `nonce`: sign every request apart (`sign_apart`), so that identical calls within one
+    second are distinct movements rather than replays."""
     if domain_id is OWNER:
         domain_id = key.owner_id
     credentials = GlobalCredentials(key.ak, key.sk, domain_id)
+    if nonce:
+        credentials = sign_apart(credentials)
     if iam_endpoint is not None:
         credentials = credentials.with_iam_endpoint(iam_endpoint)
     config = HttpConfig.get_default_config()

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import check_auth_error, check_error, check_ok, running_server, send, sign
+from helpers.funds import customer_cash, partner_cash
 from helpers.world import KEYS
 
 DISTRIBUTOR = KEYS["dist-acme"]
@@ -128,6 +129,24 @@ def test_an_unsigned_payload_is_refused_for_json_bodies(fresh_server):
     prepared = sign("POST", fresh_server.url, ADJUST, DISTRIBUTOR, body=body,
                     headers={"X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD"})
     check_auth_error(send(fresh_server, prepared), "verify aksk signature fail")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. A captured money request replayed pays once
+
+
+def test_a_replayed_money_request_moves_money_once(fresh_server):
+    before = partner_cash(fresh_server, "dist-acme"), customer_cash(fresh_server, ["cust-acme-01"])
+    prepared = sign("POST", fresh_server.url, ADJUST, DISTRIBUTOR, body={"customer_id": "cust-acme-01", "amount": 3})
+    first = check_ok(send(fresh_server, prepared))
+    # The same bytes again, and again with a fresh (unsigned) idempotency key added on the way.
+    again = check_ok(send(fresh_server, prepared))
+    headers = dict(prepared.headers, **{"X-Idempotency-Key": "attacker-made-this-up"})
+    rekeyed = check_ok(send(fresh_server, type(prepared)(prepared.method, prepared.url, headers, prepared.body)))
+    assert first == again == rekeyed, (first, again, rekeyed)
+    after = partner_cash(fresh_server, "dist-acme"), customer_cash(fresh_server, ["cust-acme-01"])
+    assert after[0] == before[0] - 3, (before, after)
+    assert after[1]["cust-acme-01"] == before[1]["cust-acme-01"] + 3, (before, after)
 
 
 # ---------------------------------------------------------------------------------------------

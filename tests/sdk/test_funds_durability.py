@@ -71,7 +71,7 @@ def adjuster(server, caller, customers, amount, idempotency_key=None):
     def work(i, client):
         if client is None:
             if idempotency_key is None:
-                return sdk_client(server, KEYS[caller])
+                return sdk_client(server, KEYS[caller], nonce=True)
             return idempotent_client(server, caller, idempotency_key)
         return move_money(server, ADJUST, caller, client=client, customer_id=customers[i % len(customers)],
                           amount=amount)
@@ -153,7 +153,7 @@ def test_concurrent_reclaims_take_no_more_than_each_customer_has(server):
 
     def work(i, prepared):
         if prepared is None:
-            return sdk_client(server, KEYS["dist-poor"])
+            return sdk_client(server, KEYS["dist-poor"], nonce=True)
         return move_money(server, RECLAIM, "dist-poor", client=prepared, customer_id=jobs[i], amount=D("1.00"))
 
     outcomes = run_at_once(len(jobs), work)
@@ -179,7 +179,7 @@ def test_concurrent_adjusts_and_reclaims_add_up(server):
 
     def work(i, prepared):
         if prepared is None:
-            return sdk_client(server, KEYS["dist-hot"])
+            return sdk_client(server, KEYS["dist-hot"], nonce=True)
         op, amount = (ADJUST, D("0.50")) if i % 2 == 0 else (RECLAIM, D("0.25"))
         return move_money(server, op, "dist-hot", client=prepared, customer_id=HOT_CUSTOMERS[i % len(HOT_CUSTOMERS)],
                           amount=amount)
@@ -222,7 +222,7 @@ def adjust_until_killed(srv, worker, stream):
     """Adjusts 0.01..0.09 to dist-hot's customers in turn until the server is gone. Even workers
     send an idempotency key with each adjust (as a careful client would), odd ones none."""
     keyed = worker % 2 == 0
-    plain_client = sdk_client(srv, KEYS["dist-hot"])
+    plain_client = sdk_client(srv, KEYS["dist-hot"], nonce=True)
     n = 0
     while not stream.stop.is_set():
         customer = HOT_CUSTOMERS[(worker + n) % len(HOT_CUSTOMERS)]

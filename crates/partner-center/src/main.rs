@@ -55,6 +55,10 @@ struct ServeArgs {
     /// address), so a stranger cannot lock a partner out; per-key is the real gateway's rule.
     #[arg(long, value_enum, default_value_t = Lockout::PerSource)]
     lockout: Lockout,
+    /// The same signed money movement sent again within the signature's 15 minutes answers like
+    /// the first and moves nothing; off is the real gateway's rule (every request moves money).
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    replay_protection: Switch,
     /// Seconds a client has to send a request's headers before its connection is closed.
     #[arg(long, default_value_t = 10)]
     header_timeout: u64,
@@ -174,7 +178,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         Lockout::PerKey => partner_http::auth::LockoutScope::PerKey,
     };
     let state = partner_http::AppState::new(engine, args.rate_limits == Switch::On, Some(metrics))
-        .with_lockout(scope);
+        .with_lockout(scope)
+        .with_replay_protection(args.replay_protection == Switch::On);
     let app = partner_http::router(state);
     let limits = partner_http::server::Limits {
         header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),

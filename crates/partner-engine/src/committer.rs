@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::{
     Caller, Engine, EngineError, Internal, Principal,
-    funds::{BatchState, FundMove},
+    funds::{BatchState, FundMove, RetryKeys},
 };
 
 /// The most jobs one transaction carries.
@@ -33,14 +33,33 @@ const BATCH_ATTEMPTS: usize = 3;
 pub(crate) struct Job {
     caller: Caller,
     request: FundMove,
-    idempotency_key: Option<String>,
+    retry: RetryKeys,
     reply: oneshot::Sender<Result<String, EngineError>>,
 }
 
+/// Movements waiting for the committer at most; more are shed (`EngineError::Overloaded`).
+pub(crate) const QUEUE_CAPACITY: usize = 4096;
+/// How long a first answer is remembered for its retries and replays.
+const ANSWERS_KEPT_MS: i64 = 24 * 3600 * 1000;
+/// How often the committer forgets answers older than that.
+const FORGET_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The way into the committer task, started on first use.
-#[derive(Default)]
 pub(crate) struct Committer {
-    jobs: OnceLock<mpsc::UnboundedSender<Job>>,
+    jobs: OnceLock<mpsc::Sender<Job>>,
+    capacity: usize,
+}
+
+impl Default for Committer {
+    fn default() -> Committer {
+        Committer::with_capacity(QUEUE_CAPACITY)
+    }
+}
+
+impl Committer {
+    pub(crate) fn with_capacity(capacity: usize) -> Committer {
+        Committer { jobs: OnceLock::new(), capacity }
+    }
 }
 
 /// Why an attempt failed: before its COMMIT nothing was written; at its COMMIT, nobody knows.
@@ -52,8 +71,8 @@ enum BatchFailure {
 /// What one job's attempt wrote, before the batch commits.
 struct Decided {
     result: Result<String, EngineError>,
-    /// A first answer to remember under the job's idempotency key.
-    remember: Option<IdempotentResult>,
+    /// A first answer to remember under each of the job's retry keys.
+    remember: Vec<(String, IdempotentResult)>,
 }
 
 impl Engine {
@@ -62,10 +81,10 @@ impl Engine {
         &self,
         caller: &Caller,
         request: FundMove,
-        idempotency_key: Option<String>,
+        retry: RetryKeys,
     ) -> Result<String, EngineError> {
         let jobs = self.committer.jobs.get_or_init(|| {
-            let (sender, receiver) = mpsc::unbounded_channel();
+            let (sender, receiver) = mpsc::channel(self.committer.capacity.max(1));
             // The task's engine has a committer of its own that it never uses, so the task
             // ends when the last engine handle that can send it jobs is dropped.
             let engine = Engine { committer: std::sync::Arc::default(), ..self.clone() };
@@ -73,13 +92,20 @@ impl Engine {
             sender
         });
         let (reply, answer) = oneshot::channel();
-        let job = Job { caller: caller.clone(), request, idempotency_key, reply };
+        let job = Job { caller: caller.clone(), request, retry, reply };
         let gone = || EngineError::Internal(Internal::bug("the committer task has stopped"));
-        jobs.send(job).map_err(|_| gone())?;
+        match jobs.try_send(job) {
+            Ok(()) => {}
+            // Past the queue, a movement is shed at once rather than held in memory: the
+            // caller gets the flow-control answer and may retry.
+            Err(mpsc::error::TrySendError::Full(_)) => return Err(EngineError::Overloaded),
+            Err(mpsc::error::TrySendError::Closed(_)) => return Err(gone()),
+        }
         answer.await.map_err(|_| gone())?
     }
 
-    async fn run_committer(self, mut receiver: mpsc::UnboundedReceiver<Job>) {
+    async fn run_committer(self, mut receiver: mpsc::Receiver<Job>) {
+        let mut forgotten_at = std::time::Instant::now();
         while let Some(first) = receiver.recv().await {
             let mut jobs = vec![first];
             while jobs.len() < MAX_BATCH {
@@ -89,6 +115,27 @@ impl Engine {
                 }
             }
             self.commit_batch(jobs).await;
+            if forgotten_at.elapsed() >= FORGET_EVERY {
+                forgotten_at = std::time::Instant::now();
+                self.forget_old_answers().await;
+            }
+        }
+    }
+
+    /// Forgets first answers older than a day: their retries and replays are long over.
+    async fn forget_old_answers(&self) {
+        let res: Result<u64, EngineError> = async {
+            let mut tx = self.store.write().await?;
+            let now = self.now(&mut *tx).await?;
+            let before = Timestamp::from_millis(now.millis().saturating_sub(ANSWERS_KEPT_MS));
+            let n = tx.forget_idempotent_results_before(before).await?;
+            tx.commit().await?;
+            Ok(n)
+        }
+        .await;
+        match res {
+            Ok(n) => tracing::debug!(n_forgotten = n, "forgot old first answers"),
+            Err(err) => tracing::warn!(error = %err, "could not forget old first answers"),
         }
     }
 
@@ -173,8 +220,8 @@ impl Engine {
                 job.request.target(),
                 outcome,
             ));
-            if let (Some(key), Some(first)) = (&job.idempotency_key, decided.remember) {
-                remembered.insert((job.caller.label(), key.clone()), first);
+            for (key, first) in decided.remember {
+                remembered.insert((job.caller.label(), key), first);
             }
             results.push(decided.result);
         }
@@ -260,11 +307,11 @@ impl Engine {
         now: Timestamp,
         transfers: &mut Vec<partner_domain::funds::Transfer>,
     ) -> Result<Decided, StoreError> {
-        if let Some(key) = &job.idempotency_key {
-            let caller = job.caller.label();
+        let caller = job.caller.label();
+        for key in job.retry.keys() {
             let earlier = match remembered.get(&(caller.clone(), key.clone())) {
                 Some(first) => Some(first.clone()),
-                None => tx.idempotent_result(&caller, key).await?,
+                None => tx.idempotent_result(&caller, &key).await?,
             };
             if let Some(first) = earlier {
                 let same = first.operation == job.request.operation()
@@ -272,9 +319,9 @@ impl Engine {
                 let result = if same {
                     Ok(first.result)
                 } else {
-                    Err(EngineError::IdempotencyKeyReused(key.clone()))
+                    Err(EngineError::IdempotencyKeyReused(key))
                 };
-                return Ok(Decided { result, remember: None });
+                return Ok(Decided { result, remember: Vec::new() });
             }
         }
         let result = self.decide_move(state, &job.caller, &job.request, now).map(|transfer| {
@@ -282,13 +329,20 @@ impl Engine {
             transfers.push(transfer);
             id
         });
-        let remember = match (&job.idempotency_key, &result) {
-            (Some(_), Ok(id)) => Some(IdempotentResult {
-                operation: job.request.operation().to_owned(),
-                fingerprint: job.request.fingerprint(),
-                result: id.clone(),
-            }),
-            _ => None,
+        let remember = match &result {
+            Ok(id) => job
+                .retry
+                .keys()
+                .map(|key| {
+                    let first = IdempotentResult {
+                        operation: job.request.operation().to_owned(),
+                        fingerprint: job.request.fingerprint(),
+                        result: id.clone(),
+                    };
+                    (key, first)
+                })
+                .collect(),
+            Err(_) => Vec::new(),
         };
         Ok(Decided { result, remember })
     }

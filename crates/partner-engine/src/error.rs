@@ -64,6 +64,9 @@ pub enum EngineError {
     /// An idempotency key came back with another operation or other content.
     #[error("the idempotency key {0:?} was used for a different request")]
     IdempotencyKeyReused(String),
+    /// More movements wait for the group commit than it queues: shed, to be retried.
+    #[error("the server is busy: retry later")]
+    Overloaded,
     /// Storage failed or the engine broke an invariant; never shown to a client.
     #[error("internal failure: {0}")]
     Internal(Internal),
@@ -88,6 +91,7 @@ impl EngineError {
             EngineError::UnknownAccessKey(_) => "UnknownAccessKey",
             EngineError::WorldInvalid(_) => "WorldInvalid",
             EngineError::IdempotencyKeyReused(_) => "IdempotencyKeyReused",
+            EngineError::Overloaded => "Overloaded",
             EngineError::Internal(_) => "Internal",
         }
     }

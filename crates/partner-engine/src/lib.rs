@@ -118,6 +118,13 @@ impl Engine {
         Engine { store, clock, ids, credentials: Arc::default(), committer: Arc::default() }
     }
 
+    /// The same engine with room for `capacity` movements waiting for the group commit; more
+    /// are shed with `EngineError::Overloaded` (default `4096`).
+    pub fn with_committer_queue(mut self, capacity: usize) -> Engine {
+        self.committer = Arc::new(committer::Committer::with_capacity(capacity));
+        self
+    }
+
     /// Business time: the world's manual clock when it has one, else the clock.
     async fn now(&self, tx: &mut dyn Tx) -> Result<Timestamp, EngineError> {
         Ok(self.business_time(tx.clock().await?))

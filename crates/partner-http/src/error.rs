@@ -131,6 +131,7 @@ cbc_table!(engine: EngineError {
     UnknownAccessKey => NOT_FOUND "PC.UnknownAccessKey",
     WorldInvalid => BAD_REQUEST "PC.WorldInvalid",
     IdempotencyKeyReused => CONFLICT "PC.IdempotencyKeyReused",
+    Overloaded => TOO_MANY_REQUESTS "APIG.0308",
     Internal => INTERNAL_SERVER_ERROR "CBC.0999",
 } wraps {
     Partner => partners,

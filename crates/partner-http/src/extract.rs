@@ -4,10 +4,10 @@ use axum::{
     extract::{FromRequest, FromRequestParts, Request},
     http::request::Parts,
 };
-use partner_engine::Caller;
+use partner_engine::{Caller, funds::RetryKeys};
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::{error::ApiError, gateway::RequestSignature};
 
 /// A JSON body; malformed JSON or a field of the wrong type is `CBC.0100`, naming the field.
 pub(crate) struct WireJson<T>(pub T);
@@ -73,23 +73,30 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
     }
 }
 
-/// Our idempotency extension: `X-Idempotency-Key`, 1 to 128 characters, optional. A retry with
-/// the same key gets the first answer instead of moving money twice.
-pub(crate) struct IdempotencyKey(pub(crate) Option<String>);
+/// What makes a money movement sent again answer like the first: our idempotency extension,
+/// `X-Idempotency-Key` (1 to 128 printable characters, optional: a retry with the same key gets
+/// the first answer), and always the request's signature (a replayed request gets the first
+/// answer too, and moves nothing).
+pub(crate) struct Retry(pub(crate) RetryKeys);
 
-impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+impl<S: Send + Sync> FromRequestParts<S> for Retry {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let signature =
+            parts.extensions.get::<RequestSignature>().map(|s| s.0.to_ascii_lowercase());
         let Some(value) = parts.headers.get("x-idempotency-key") else {
-            return Ok(IdempotencyKey(None));
+            return Ok(Retry(RetryKeys { idempotency_key: None, signature }));
         };
         let key = value
             .to_str()
             .ok()
             .filter(|k| (1..=128).contains(&k.len()) && k.chars().all(|c| c.is_ascii_graphic()));
-        key.map(|k| IdempotencyKey(Some(k.to_owned()))).ok_or_else(|| {
-            ApiError::parameter("invalid X-Idempotency-Key: 1 to 128 printable characters")
-        })
+        let Some(key) = key else {
+            return Err(ApiError::parameter(
+                "invalid X-Idempotency-Key: 1 to 128 printable characters",
+            ));
+        };
+        Ok(Retry(RetryKeys { idempotency_key: Some(key.to_owned()), signature }))
     }
 }

@@ -69,8 +69,8 @@ async fn guard(
             return ApiError::parameter("the request body cannot be read").into_response();
         }
     };
-    let principal = match authenticate(app, &parts, &body, &source_ip).await {
-        Ok(principal) => principal,
+    let (principal, signature) = match authenticate(app, &parts, &body, &source_ip).await {
+        Ok(verified) => verified,
         Err(GatewayError::Auth(err)) => {
             return ApiError::new(StatusCode::UNAUTHORIZED, "APIG.0301", err.to_string())
                 .with_request_id(&request_id)
@@ -104,6 +104,9 @@ async fn guard(
     } else {
         let mut req = Request::from_parts(parts, axum::body::Body::from(body));
         req.extensions_mut().insert(caller);
+        if app.replay_protection && operation.mutates() {
+            req.extensions_mut().insert(RequestSignature(signature));
+        }
         next.run(req).await
     };
     res.extensions_mut().insert(CallerLabel(caller_label));
@@ -132,7 +135,7 @@ async fn authenticate(
     parts: &axum::http::request::Parts,
     body: &[u8],
     source_ip: &str,
-) -> Result<Principal, GatewayError> {
+) -> Result<(Principal, String), GatewayError> {
     let header =
         |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let authorization =
@@ -180,8 +183,12 @@ async fn authenticate(
             return Err(GatewayError::Auth(AuthError::DomainMismatch));
         }
     }
-    Ok(credential.principal)
+    Ok((credential.principal, authorization.signature))
 }
+
+/// The verified signature of a request: the same signed request seen again is a replay.
+#[derive(Clone, Debug)]
+pub(crate) struct RequestSignature(pub(crate) String);
 
 /// Flow control like the real gateway: at most `limit` calls per second for each
 /// (source IP, operation, account). Kept in memory, per server.

@@ -42,6 +42,8 @@ pub struct AppState {
     /// Where `/metrics` reads from; `None` renders an empty page.
     pub metrics: Option<PrometheusHandle>,
     lockout: Arc<auth::Lockout>,
+    /// Whether the same signed money movement seen again answers like the first (default).
+    replay_protection: bool,
 }
 
 impl AppState {
@@ -51,7 +53,15 @@ impl AppState {
             throttle: rate_limits.then(|| Arc::new(Throttle::new())),
             metrics,
             lockout: Arc::default(),
+            replay_protection: true,
         }
+    }
+
+    /// Whether a replayed signed movement moves nothing (default `true`). Off is the real
+    /// gateway's behaviour: every request moves money, replays included.
+    pub fn with_replay_protection(mut self, on: bool) -> AppState {
+        self.replay_protection = on;
+        self
     }
 
     /// Which failed signatures lock a key (default: per key and source address).

@@ -15,6 +15,8 @@ const RESULT: &str = "SELECT operation, fingerprint, result FROM idempotent_requ
 const INSERT: &str = "INSERT INTO idempotent_requests (caller, idempotency_key, operation, \
      fingerprint, result, at) VALUES ($1, $2, $3, $4, $5, $6)";
 
+const FORGET: &str = "DELETE FROM idempotent_requests WHERE at < $1";
+
 fn result_row(row: &impl Columns) -> Result<IdempotentResult, StoreError> {
     Ok(IdempotentResult {
         operation: row.text("operation")?,
@@ -51,5 +53,9 @@ impl<T: Backend> IdempotencyRows for T {
             .bind(at.millis());
         self.connection().execute(statement).await?;
         Ok(())
+    }
+
+    async fn forget_idempotent_results_before(&mut self, at: Timestamp) -> Result<u64, StoreError> {
+        self.connection().execute(Statement::new(FORGET).bind(at.millis())).await
     }
 }

@@ -221,6 +221,8 @@ pub trait IdempotencyRows {
         result: &IdempotentResult,
         at: Timestamp,
     ) -> Result<(), StoreError>;
+    /// Forgets the answers remembered before `at`; tells how many.
+    async fn forget_idempotent_results_before(&mut self, at: Timestamp) -> Result<u64, StoreError>;
 }
 
 #[async_trait]

@@ -83,7 +83,8 @@ def money_request(op, **fields):
 
 def idempotent_client(server, caller, idempotency_key):
     """An SDK client of world entity `caller` sending `X-Idempotency-Key` on every request."""
-    return sdk_client(server, KEYS[caller], http_handler=header_handler({"X-Idempotency-Key": idempotency_key}))
+    return sdk_client(server, KEYS[caller], http_handler=header_handler({"X-Idempotency-Key": idempotency_key}),
+                      nonce=True)
 
 
 def check_money_answer(op, body):
@@ -96,9 +97,10 @@ def check_money_answer(op, body):
 
 
 def move_money(server, op, caller, *, client=None, idempotency_key=None, **fields):
-    """Runs money op `op` as world entity `caller` through the SDK; the transaction id it returned."""
+    """Runs money op `op` as world entity `caller` through the SDK; the transaction id it returned.
+    Each call is signed apart (a nonce), so that the same movement twice is two movements."""
     if client is None:
-        client = (sdk_client(server, KEYS[caller]) if idempotency_key is None
+        client = (sdk_client(server, KEYS[caller], nonce=True) if idempotency_key is None
                   else idempotent_client(server, caller, idempotency_key))
     response = getattr(client, op.method)(money_request(op, **fields))
     return check_money_answer(op, wire_body(response, op.response))

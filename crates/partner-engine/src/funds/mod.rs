@@ -4,7 +4,7 @@
 mod moves;
 
 pub(crate) use moves::{BatchState, FundMove};
-pub use moves::{CustomerFundsMove, ResellerFundsMove};
+pub use moves::{CustomerFundsMove, ResellerFundsMove, RetryKeys};
 
 use partner_domain::{
     Money, Timestamp,

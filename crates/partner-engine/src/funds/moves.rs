@@ -34,6 +34,32 @@ pub struct ResellerFundsMove {
     pub amount: Decimal,
 }
 
+/// What makes a movement sent again answer like the first time instead of moving money again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RetryKeys {
+    /// The client's own key (`X-Idempotency-Key`): a retry with it gets the first answer,
+    /// whatever its signature.
+    pub idempotency_key: Option<String>,
+    /// The request's signature: the same signed request seen again (a replay, within the
+    /// signature's 15 minutes) gets the first answer. The SDK signs a retry anew once a second
+    /// has passed, which makes it a new request, as on the real system.
+    pub signature: Option<String>,
+}
+
+impl RetryKeys {
+    /// No key: every call is a new movement (the engine's own callers, tests).
+    pub fn none() -> RetryKeys {
+        RetryKeys::default()
+    }
+
+    /// The keys a first answer is remembered and looked up under: the signature's, then the
+    /// client's own.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        let signature = self.signature.iter().map(|s| format!("signature:{s}"));
+        signature.chain(self.idempotency_key.iter().cloned())
+    }
+}
+
 /// Whom the acting partner moves money with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Counterparty {
@@ -162,11 +188,11 @@ impl Engine {
         &self,
         caller: &Caller,
         request: CustomerFundsMove,
-        idempotency_key: Option<String>,
+        retry: RetryKeys,
     ) -> Result<String, EngineError> {
         let CustomerFundsMove { customer_id, amount, indirect_partner_id } = request;
         let counterparty = Counterparty::Customer { customer_id, indirect_partner_id };
-        self.move_funds(caller, TransferKind::Adjust, counterparty, amount, idempotency_key).await
+        self.move_funds(caller, TransferKind::Adjust, counterparty, amount, retry).await
     }
 
     /// `ReclaimToPartnerAccount`: the reverse of `UpdateCustomerAccountAmount`.
@@ -174,11 +200,11 @@ impl Engine {
         &self,
         caller: &Caller,
         request: CustomerFundsMove,
-        idempotency_key: Option<String>,
+        retry: RetryKeys,
     ) -> Result<String, EngineError> {
         let CustomerFundsMove { customer_id, amount, indirect_partner_id } = request;
         let counterparty = Counterparty::Customer { customer_id, indirect_partner_id };
-        self.move_funds(caller, TransferKind::Reclaim, counterparty, amount, idempotency_key).await
+        self.move_funds(caller, TransferKind::Reclaim, counterparty, amount, retry).await
     }
 
     /// `UpdateIndirectPartnerAccount`: a distributor funds one of its resellers.
@@ -186,11 +212,11 @@ impl Engine {
         &self,
         caller: &Caller,
         request: ResellerFundsMove,
-        idempotency_key: Option<String>,
+        retry: RetryKeys,
     ) -> Result<String, EngineError> {
         let ResellerFundsMove { indirect_partner_id, amount } = request;
         let counterparty = Counterparty::Reseller { indirect_partner_id };
-        self.move_funds(caller, TransferKind::Adjust, counterparty, amount, idempotency_key).await
+        self.move_funds(caller, TransferKind::Adjust, counterparty, amount, retry).await
     }
 
     /// `ReclaimIndirectPartnerAccount`: a distributor takes money back from its reseller.
@@ -198,11 +224,11 @@ impl Engine {
         &self,
         caller: &Caller,
         request: ResellerFundsMove,
-        idempotency_key: Option<String>,
+        retry: RetryKeys,
     ) -> Result<String, EngineError> {
         let ResellerFundsMove { indirect_partner_id, amount } = request;
         let counterparty = Counterparty::Reseller { indirect_partner_id };
-        self.move_funds(caller, TransferKind::Reclaim, counterparty, amount, idempotency_key).await
+        self.move_funds(caller, TransferKind::Reclaim, counterparty, amount, retry).await
     }
 
     /// The one path of the four: a well-formed movement goes to the group commit; a malformed
@@ -213,7 +239,7 @@ impl Engine {
         kind: TransferKind,
         counterparty: Counterparty,
         amount: Decimal,
-        idempotency_key: Option<String>,
+        retry: RetryKeys,
     ) -> Result<String, EngineError> {
         let checked = counterparty
             .check_required()
@@ -221,7 +247,7 @@ impl Engine {
         match checked {
             Ok(amount) => {
                 let request = FundMove { kind, counterparty, amount };
-                self.commit_move(caller, request, idempotency_key).await
+                self.commit_move(caller, request, retry).await
             }
             Err(err) => {
                 let operation = operation(kind, &counterparty);

@@ -758,7 +758,7 @@ impl Engine {
                 indirect_partner_id: "resel-bolt".into(),
                 amount: yuan("1000.00"),
             },
-            None,
+            crate::funds::RetryKeys::none(),
         )
         .await?;
         self.reclaim_indirect_partner_account(
@@ -767,7 +767,7 @@ impl Engine {
                 indirect_partner_id: "resel-cove".into(),
                 amount: yuan("200.00"),
             },
-            None,
+            crate::funds::RetryKeys::none(),
         )
         .await?;
         self.update_customer_account_amount(
@@ -777,7 +777,7 @@ impl Engine {
                 amount: yuan("500.00"),
                 indirect_partner_id: None,
             },
-            None,
+            crate::funds::RetryKeys::none(),
         )
         .await?;
         self.update_customer_account_amount(
@@ -787,7 +787,7 @@ impl Engine {
                 amount: yuan("200.00"),
                 indirect_partner_id: None,
             },
-            None,
+            crate::funds::RetryKeys::none(),
         )
         .await?;
         self.reclaim_to_partner_account(
@@ -797,7 +797,7 @@ impl Engine {
                 amount: yuan("50.00"),
                 indirect_partner_id: None,
             },
-            None,
+            crate::funds::RetryKeys::none(),
         )
         .await?;
         let for_bolt = Some("resel-bolt".to_owned());
@@ -808,7 +808,7 @@ impl Engine {
                 amount: yuan("300.00"),
                 indirect_partner_id: for_bolt,
             },
-            None,
+            crate::funds::RetryKeys::none(),
         )
         .await?;
         self.update_customer_account_amount(
@@ -818,7 +818,7 @@ impl Engine {
                 amount: yuan("400.00"),
                 indirect_partner_id: None,
             },
-            None,
+            crate::funds::RetryKeys::none(),
         )
         .await?;
         self.reclaim_to_partner_account(
@@ -828,7 +828,7 @@ impl Engine {
                 amount: yuan("100.00"),
                 indirect_partner_id: None,
             },
-            None,
+            crate::funds::RetryKeys::none(),
         )
         .await?;
         Ok(())

@@ -168,7 +168,7 @@ async fn each_rule_in_its_order() {
                         amount,
                         indirect_partner_id: indirect,
                     },
-                    None,
+                    partner_engine::funds::RetryKeys::none(),
                 )
                 .await
             }
@@ -204,7 +204,7 @@ async fn each_rule_in_its_order() {
                             amount: yuan("1"),
                             indirect_partner_id: None,
                         },
-                        None,
+                        partner_engine::funds::RetryKeys::none(),
                     )
                     .await,
                 ),
@@ -219,7 +219,7 @@ async fn each_rule_in_its_order() {
                             amount: yuan("15.01"),
                             indirect_partner_id: None,
                         },
-                        None,
+                        partner_engine::funds::RetryKeys::none(),
                     )
                     .await,
                 ),
@@ -234,7 +234,7 @@ async fn each_rule_in_its_order() {
                             amount: yuan("15.00"),
                             indirect_partner_id: None,
                         },
-                        None,
+                        partner_engine::funds::RetryKeys::none(),
                     )
                     .await,
                 ),
@@ -248,7 +248,7 @@ async fn each_rule_in_its_order() {
                             indirect_partner_id: "bolt".into(),
                             amount: yuan("50"),
                         },
-                        None,
+                        partner_engine::funds::RetryKeys::none(),
                     )
                     .await,
                 ),
@@ -262,7 +262,7 @@ async fn each_rule_in_its_order() {
                             indirect_partner_id: "far".into(),
                             amount: yuan("1"),
                         },
-                        None,
+                        partner_engine::funds::RetryKeys::none(),
                     )
                     .await,
                 ),
@@ -276,7 +276,7 @@ async fn each_rule_in_its_order() {
                             indirect_partner_id: "bolt".into(),
                             amount: yuan("1"),
                         },
-                        None,
+                        partner_engine::funds::RetryKeys::none(),
                     )
                     .await,
                 ),
@@ -290,7 +290,7 @@ async fn each_rule_in_its_order() {
                             indirect_partner_id: "bolt".into(),
                             amount: yuan("148.01"),
                         },
-                        None,
+                        partner_engine::funds::RetryKeys::none(),
                     )
                     .await,
                 ),
@@ -304,7 +304,7 @@ async fn each_rule_in_its_order() {
                             indirect_partner_id: "bolt".into(),
                             amount: yuan("148.00"),
                         },
-                        None,
+                        partner_engine::funds::RetryKeys::none(),
                     )
                     .await,
                 ),
@@ -495,7 +495,7 @@ async fn a_naive_model_predicts_every_outcome_and_balance() {
                                         amount,
                                         indirect_partner_id: ind,
                                     },
-                                    None,
+                                    partner_engine::funds::RetryKeys::none(),
                                 )
                                 .await
                         } else {
@@ -507,7 +507,7 @@ async fn a_naive_model_predicts_every_outcome_and_balance() {
                                         amount,
                                         indirect_partner_id: ind,
                                     },
-                                    None,
+                                    partner_engine::funds::RetryKeys::none(),
                                 )
                                 .await
                         };
@@ -526,7 +526,7 @@ async fn a_naive_model_predicts_every_outcome_and_balance() {
                                         indirect_partner_id: target.into(),
                                         amount,
                                     },
-                                    None,
+                                    partner_engine::funds::RetryKeys::none(),
                                 )
                                 .await
                         } else {
@@ -537,7 +537,7 @@ async fn a_naive_model_predicts_every_outcome_and_balance() {
                                         indirect_partner_id: target.into(),
                                         amount,
                                     },
-                                    None,
+                                    partner_engine::funds::RetryKeys::none(),
                                 )
                                 .await
                         };
@@ -572,7 +572,7 @@ async fn sixty_four_concurrent_adjustments_lose_no_update_and_never_overdraw() {
                                 amount: yuan("1.00"),
                                 indirect_partner_id: None,
                             },
-                            None,
+                            partner_engine::funds::RetryKeys::none(),
                         )
                         .await
                 })
@@ -597,7 +597,7 @@ async fn sixty_four_concurrent_adjustments_lose_no_update_and_never_overdraw() {
                                     amount: yuan("1"),
                                     indirect_partner_id: None,
                                 },
-                                None,
+                                partner_engine::funds::RetryKeys::none(),
                             )
                             .await,
                     )
@@ -628,7 +628,10 @@ async fn a_retry_with_the_same_idempotency_key_moves_money_once() {
                     amount: yuan(amount),
                     indirect_partner_id: None,
                 },
-                Some(key.into()),
+                partner_engine::funds::RetryKeys {
+                    idempotency_key: Some(key.into()),
+                    ..partner_engine::funds::RetryKeys::none()
+                },
             )
         };
         let first = adjust("3.00", "key-1").await.unwrap();
@@ -641,7 +644,10 @@ async fn a_retry_with_the_same_idempotency_key_moves_money_once() {
                 amount: yuan("3.00"),
                 indirect_partner_id: None,
             },
-            Some("key-1".into()),
+            partner_engine::funds::RetryKeys {
+                idempotency_key: Some("key-1".into()),
+                ..partner_engine::funds::RetryKeys::none()
+            },
         );
         assert_eq!(outcome(reclaim.await), "IdempotencyKeyReused");
         // The same key from another caller is another request.
@@ -653,7 +659,10 @@ async fn a_retry_with_the_same_idempotency_key_moves_money_once() {
                 amount: yuan("1"),
                 indirect_partner_id: None,
             },
-            Some("key-1".into()),
+            partner_engine::funds::RetryKeys {
+                idempotency_key: Some("key-1".into()),
+                ..partner_engine::funds::RetryKeys::none()
+            },
         );
         assert_eq!(outcome(res.await), "ok");
         assert_eq!(cash(&t, c("a1")).await, Money::parse("8.00").unwrap(), "{backend}");
@@ -678,7 +687,7 @@ async fn records_show_each_movement_from_both_sides() {
                     amount: yuan("10"),
                     indirect_partner_id: None,
                 },
-                None,
+                partner_engine::funds::RetryKeys::none(),
             )
             .await
             .unwrap();
@@ -691,7 +700,7 @@ async fn records_show_each_movement_from_both_sides() {
                     amount: yuan("2.5"),
                     indirect_partner_id: None,
                 },
-                None,
+                partner_engine::funds::RetryKeys::none(),
             )
             .await
             .unwrap();
@@ -703,7 +712,7 @@ async fn records_show_each_movement_from_both_sides() {
                     indirect_partner_id: "bolt".into(),
                     amount: yuan("20"),
                 },
-                None,
+                partner_engine::funds::RetryKeys::none(),
             )
             .await
             .unwrap();
@@ -716,7 +725,7 @@ async fn records_show_each_movement_from_both_sides() {
                     amount: yuan("4"),
                     indirect_partner_id: Some("bolt".into()),
                 },
-                None,
+                partner_engine::funds::RetryKeys::none(),
             )
             .await
             .unwrap();
@@ -797,7 +806,7 @@ async fn every_attempt_to_move_money_is_audited_with_its_result() {
             amount: yuan("1"),
             indirect_partner_id: None,
         },
-        None,
+        partner_engine::funds::RetryKeys::none(),
     )
     .await
     .unwrap();
@@ -809,7 +818,7 @@ async fn every_attempt_to_move_money_is_audited_with_its_result() {
                 amount: yuan("0"),
                 indirect_partner_id: None,
             },
-            None,
+            partner_engine::funds::RetryKeys::none(),
         )
         .await;
     let _ = e
@@ -820,7 +829,7 @@ async fn every_attempt_to_move_money_is_audited_with_its_result() {
                 amount: yuan("1"),
                 indirect_partner_id: None,
             },
-            None,
+            partner_engine::funds::RetryKeys::none(),
         )
         .await;
     let _ = e
@@ -830,7 +839,7 @@ async fn every_attempt_to_move_money_is_audited_with_its_result() {
                 indirect_partner_id: "far".into(),
                 amount: yuan("1"),
             },
-            None,
+            partner_engine::funds::RetryKeys::none(),
         )
         .await;
     let events = e.recent_audit_events(4).await.unwrap();
@@ -871,10 +880,68 @@ async fn a_refused_movement_opens_no_account() {
             amount: yuan("1.00"),
             indirect_partner_id: None,
         };
-        let res = t.engine.update_customer_account_amount(&partner("acme"), request, None).await;
+        let res = t
+            .engine
+            .update_customer_account_amount(
+                &partner("acme"),
+                request,
+                partner_engine::funds::RetryKeys::none(),
+            )
+            .await;
         assert_eq!(outcome(res), "NotYourCustomer", "{backend}");
         let mut tx = t.store.read().await.unwrap();
         let accounts = tx.fund_accounts_of(&Owner::Customer(bare)).await.unwrap();
         assert!(accounts.is_empty(), "{backend}: {accounts:?}");
     }
+}
+
+/// More movements than the group commit queues are shed at once, with the flow-control
+/// answer, and move nothing; the queued ones all commit.
+#[tokio::test]
+async fn movements_past_the_committer_queue_are_shed() {
+    let t = TestEngine::with("sqlite", FUNDS_WORLD).await;
+    let engine = t.engine.clone().with_committer_queue(2);
+    let adjust = || partner_engine::funds::CustomerFundsMove {
+        customer_id: "a1".into(),
+        amount: yuan("1.00"),
+        indirect_partner_id: None,
+    };
+    let before =
+        cash(&t, Owner::Customer(partner_domain::customers::CustomerId("a1".into()))).await;
+    // Holding the database's write lock keeps the committer from finishing a batch, so the
+    // movements wait in its queue: two in the queue, at most two more in the batch it took.
+    let blocker = t.store.write().await.unwrap();
+    let mut n_shed = 0;
+    let acme = partner("acme");
+    for _ in 0..10 {
+        let call = engine.update_customer_account_amount(
+            &acme,
+            adjust(),
+            partner_engine::funds::RetryKeys::none(),
+        );
+        // A shed movement answers at its first poll; a queued one waits (and is dropped here:
+        // its job still commits).
+        if let Ok(res) = tokio::time::timeout(std::time::Duration::ZERO, call).await {
+            assert!(matches!(res, Err(EngineError::Overloaded)), "{res:?}");
+            n_shed += 1;
+        }
+    }
+    assert!(n_shed >= 6, "{n_shed} shed");
+    blocker.commit().await.unwrap();
+    // A last movement, retried while the queue drains (as a shed caller would), commits after
+    // every queued one.
+    let mut last = Err(EngineError::Overloaded);
+    for _ in 0..100_000 {
+        let retry = partner_engine::funds::RetryKeys::none();
+        last = engine.update_customer_account_amount(&acme, adjust(), retry).await;
+        if !matches!(last, Err(EngineError::Overloaded)) {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(last.is_ok(), "{last:?}");
+    let after = cash(&t, Owner::Customer(partner_domain::customers::CustomerId("a1".into()))).await;
+    let moved = 10 - n_shed + 1;
+    assert_eq!(after.micros() - before.micros(), moved * 1_000_000);
+    check_ledger(&t).await;
 }

@@ -8,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     error::ApiError,
-    extract::{Authenticated, IdempotencyKey, WireJson, WireQuery},
+    extract::{Authenticated, Retry, WireJson, WireQuery},
 };
 
 /// `ListPartnerBalances`: the caller's balances, or its reseller's with `indirect_partner_id`.
@@ -49,11 +49,11 @@ pub(crate) async fn show_customer_account_balances(
 pub(crate) async fn update_customer_account_amount(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
-    IdempotencyKey(key): IdempotencyKey,
+    Retry(retry): Retry,
     WireJson(req): WireJson<wire::AdjustAccountReq>,
 ) -> Result<Json<wire::TransferIdResponse>, ApiError> {
     let request = req.try_into()?;
-    let transfer_id = app.engine.update_customer_account_amount(&caller, request, key).await?;
+    let transfer_id = app.engine.update_customer_account_amount(&caller, request, retry).await?;
     Ok(Json(wire::TransferIdResponse { transfer_id }))
 }
 
@@ -67,11 +67,11 @@ pub(crate) async fn update_customer_account_amount(
 pub(crate) async fn reclaim_to_partner_account(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
-    IdempotencyKey(key): IdempotencyKey,
+    Retry(retry): Retry,
     WireJson(req): WireJson<wire::ReclaimToPartnerAccountBalancesReq>,
 ) -> Result<Json<wire::TransIdResponse>, ApiError> {
     let request = req.try_into()?;
-    let trans_id = app.engine.reclaim_to_partner_account(&caller, request, key).await?;
+    let trans_id = app.engine.reclaim_to_partner_account(&caller, request, retry).await?;
     Ok(Json(wire::TransIdResponse { trans_id }))
 }
 
@@ -85,11 +85,11 @@ pub(crate) async fn reclaim_to_partner_account(
 pub(crate) async fn update_indirect_partner_account(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
-    IdempotencyKey(key): IdempotencyKey,
+    Retry(retry): Retry,
     WireJson(req): WireJson<wire::AdjustToIndirectPartnerReq>,
 ) -> Result<Json<wire::TransferIdResponse>, ApiError> {
     let request = req.try_into()?;
-    let transfer_id = app.engine.update_indirect_partner_account(&caller, request, key).await?;
+    let transfer_id = app.engine.update_indirect_partner_account(&caller, request, retry).await?;
     Ok(Json(wire::TransferIdResponse { transfer_id }))
 }
 
@@ -103,11 +103,11 @@ pub(crate) async fn update_indirect_partner_account(
 pub(crate) async fn reclaim_indirect_partner_account(
     State(app): State<AppState>,
     Authenticated(caller): Authenticated,
-    IdempotencyKey(key): IdempotencyKey,
+    Retry(retry): Retry,
     WireJson(req): WireJson<wire::ReclaimIndirectPartnerAccountReq>,
 ) -> Result<Json<wire::TransIdResponse>, ApiError> {
     let request = req.try_into()?;
-    let trans_id = app.engine.reclaim_indirect_partner_account(&caller, request, key).await?;
+    let trans_id = app.engine.reclaim_indirect_partner_account(&caller, request, retry).await?;
     Ok(Json(wire::TransIdResponse { trans_id }))
 }
 

@@ -35,3 +35,26 @@ async fn the_first_answer_is_kept_per_caller_and_key() {
         assert!(matches!(err, StoreError::Conflict { .. }), "{}: {err}", b.name);
     }
 }
+
+#[tokio::test]
+async fn answers_older_than_a_time_are_forgotten() {
+    for b in backends().await {
+        let first = IdempotentResult {
+            operation: "UpdateCustomerAccountAmount".into(),
+            fingerprint: "f".into(),
+            result: "t1".into(),
+        };
+        let mut tx = b.store.write().await.unwrap();
+        tx.insert_idempotent_result("partner:acme", "old", &first, Timestamp::from_millis(10))
+            .await
+            .unwrap();
+        tx.insert_idempotent_result("partner:acme", "new", &first, Timestamp::from_millis(20))
+            .await
+            .unwrap();
+        let forgotten =
+            tx.forget_idempotent_results_before(Timestamp::from_millis(20)).await.unwrap();
+        assert_eq!(forgotten, 1, "{}", b.name);
+        assert_eq!(tx.idempotent_result("partner:acme", "old").await.unwrap(), None);
+        assert_eq!(tx.idempotent_result("partner:acme", "new").await.unwrap(), Some(first));
+    }
+}
