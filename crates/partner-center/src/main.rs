@@ -59,6 +59,10 @@ struct ServeArgs {
     /// the first and moves nothing; off is the real gateway's rule (every request moves money).
     #[arg(long, value_enum, default_value_t = Switch::On)]
     replay_protection: Switch,
+    /// Listen on a non-loopback address although the demo world's public keys are live in the
+    /// database (by default that is refused).
+    #[arg(long)]
+    allow_public_demo_keys: bool,
     /// Seconds a client has to send a request's headers before its connection is closed.
     #[arg(long, default_value_t = 10)]
     header_timeout: u64,
@@ -168,6 +172,20 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
                 .play_demo_history()
                 .await
                 .map_err(|e| format!("the demo history failed: {e}"))?;
+        }
+    }
+    let demo_keys = engine.live_demo_keys().await.map_err(|e| e.to_string())?;
+    if !demo_keys.is_empty() {
+        tracing::warn!(
+            n_keys = demo_keys.len(),
+            "the demo world's public access keys are live in this database: anyone who has read \
+             them can use them; revoke them with the operator API before exposing this server"
+        );
+        if !listen.ip().is_loopback() && !args.allow_public_demo_keys {
+            return Err(format!(
+                "refusing to listen on {listen}: the demo world's public access keys are live in \
+                 this database; revoke them, or pass --allow-public-demo-keys"
+            ));
         }
     }
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()

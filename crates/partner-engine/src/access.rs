@@ -26,35 +26,44 @@ pub struct Credential {
 /// this server stops working at once; on the other servers of a cluster, within this time.
 const CREDENTIAL_TTL: Duration = Duration::from_secs(2);
 
-/// Live keys recently read, so that the signature check of a busy client does not cost a
-/// database round trip per request.
+/// Keys recently read, so that the signature check of a busy client does not cost a database
+/// round trip per request. Unknown keys are remembered too (as `None`): a stranger guessing
+/// keys costs one look-up per key and TTL, not one per request.
 #[derive(Default)]
 pub(crate) struct CredentialCache {
-    entries: Mutex<HashMap<String, (Credential, Instant)>>,
+    entries: Mutex<HashMap<String, (Option<Credential>, Instant)>>,
 }
 
 /// Past this many keys the cache forgets the expired ones.
 const CACHE_SWEEP_AT: usize = 10_000;
 
 impl CredentialCache {
-    fn get(&self, ak: &str, now: Instant) -> Option<Credential> {
+    /// `Some(None)`: known not to exist, lately.
+    fn get(&self, ak: &str, now: Instant) -> Option<Option<Credential>> {
         let entries = self.entries.lock().ok()?;
         let (credential, read_at) = entries.get(ak)?;
         (now.saturating_duration_since(*read_at) < CREDENTIAL_TTL).then(|| credential.clone())
     }
 
-    fn put(&self, ak: &str, credential: &Credential, now: Instant) {
+    fn put(&self, ak: &str, credential: Option<&Credential>, now: Instant) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CACHE_SWEEP_AT {
                 entries.retain(|_, (_, at)| now.saturating_duration_since(*at) < CREDENTIAL_TTL);
             }
-            entries.insert(ak.to_owned(), (credential.clone(), now));
+            entries.insert(ak.to_owned(), (credential.cloned(), now));
         }
     }
 
     fn forget(&self, ak: &str) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.remove(ak);
+        }
+    }
+
+    /// Forgets every key: after a world added some.
+    pub(crate) fn forget_all(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
         }
     }
 }
@@ -71,10 +80,11 @@ impl Engine {
     pub async fn credential(&self, ak: &str) -> Result<Option<Credential>, EngineError> {
         let now = Instant::now();
         if let Some(credential) = self.credentials.get(ak, now) {
-            return Ok(Some(credential));
+            return Ok(credential);
         }
         let mut tx = self.store.read().await?;
         let Some(key) = tx.access_key(ak).await?.filter(|k| k.revoked_at.is_none()) else {
+            self.credentials.put(ak, None, now);
             return Ok(None);
         };
         let principal = match key.owner_kind {
@@ -83,7 +93,7 @@ impl Engine {
             OwnerKind::Operator => Principal::Operator(key.owner_id),
         };
         let credential = Credential { sk: key.sk, principal };
-        self.credentials.put(ak, &credential, now);
+        self.credentials.put(ak, Some(&credential), now);
         Ok(Some(credential))
     }
 
@@ -146,6 +156,7 @@ impl Engine {
             self.audit(&mut *tx, caller, now, "CreateAccessKey", format!("access_key:{}", key.ak))
                 .await?;
             tx.commit().await?;
+            self.credentials.forget(&key.ak);
             Ok(key)
         }
         .await;

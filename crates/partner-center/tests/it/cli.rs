@@ -92,3 +92,19 @@ fn serve_announces_its_port_answers_health_and_stops_on_sigterm() {
     assert!(status.success());
     assert!(child.wait().unwrap().success(), "SIGTERM is a graceful, successful stop");
 }
+
+/// The demo world's keys are public: a database holding them is not served beyond this machine
+/// unless the operator says so. (192.0.2.1 is a documentation address no machine has, so even a
+/// missing check could not expose anything: the bind would fail with another message.)
+#[test]
+fn demo_keys_are_not_served_beyond_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/pc.db", dir.path().display());
+    let out = binary()
+        .args(["serve", "--demo", "--listen", "192.0.2.1:0", "--database", &database])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--allow-public-demo-keys"), "{stderr}");
+}

@@ -533,6 +533,8 @@ impl Engine {
             let now = self.now(&mut *tx).await?;
             self.audit(&mut *tx, caller, now, "ApplyWorld", "world".into()).await?;
             tx.commit().await?;
+            // Its keys may have been looked up, and remembered as unknown, a moment ago.
+            self.credentials.forget_all();
             Ok(report)
         }
         .await;
@@ -742,6 +744,20 @@ impl Engine {
 }
 
 impl Engine {
+    /// The demo world's access keys that are live in this database. They are public (printed
+    /// by `--demo`, written in the source), so anyone may use them.
+    pub async fn live_demo_keys(&self) -> Result<Vec<String>, EngineError> {
+        let mut tx = self.store.read().await?;
+        let mut live = Vec::new();
+        for credential in demo()?.credentials() {
+            let key = tx.access_key(&credential.ak).await?;
+            if key.is_some_and(|k| k.revoked_at.is_none()) {
+                live.push(credential.ak);
+            }
+        }
+        Ok(live)
+    }
+
     /// Gives the demo world's records some history: the movements a channel makes in its first
     /// days. Played once, when the demo world is first applied.
     pub async fn play_demo_history(&self) -> Result<(), EngineError> {
