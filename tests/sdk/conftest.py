@@ -56,7 +56,7 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 BACKENDS = ["sqlite", "postgres"]
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-LISTENING = re.compile(r"listening on (http://\S+?)/?")
+LISTENING = re.compile(r"listening on (https?://\S+?)/?")
 STARTUP_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 10
 

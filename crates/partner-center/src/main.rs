@@ -51,6 +51,12 @@ struct ServeArgs {
     /// Apply the built-in demo world and print its credentials.
     #[arg(long)]
     demo: bool,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Whose failed signatures lock an access key: per-source counts them per (key, source
     /// address), so a stranger cannot lock a partner out; per-key is the real gateway's rule.
     #[arg(long, value_enum, default_value_t = Lockout::PerSource)]
@@ -158,6 +164,12 @@ async fn apply(file: &std::path::Path, database: &str) -> Result<(), String> {
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let ServeArgs { listen, database, demo, .. } = &args;
     let started = std::time::Instant::now();
+    // Read before anything else: a wrong path fails at once, before the database is touched.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(partner_http::server::Tls::from_pem_files(cert, key)?),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let world = args.world.as_deref().map(world::read).transpose().map_err(|e| e.to_string())?;
     let demo_world = demo.then(world::demo).transpose().map_err(|e| e.to_string())?;
     let engine = open_engine(database).await?;
@@ -210,19 +222,19 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let mut out = std::io::stdout().lock();
     if let Some(demo_world) = &demo_world {
-        print_demo(&mut out, demo_world, address);
+        print_demo(&mut out, demo_world, scheme, address);
     }
-    let _ = writeln!(out, "listening on http://{address}");
+    let _ = writeln!(out, "listening on {scheme}://{address}");
     let _ = out.flush();
     drop(out);
     tracing::info!(%address, database_backend = database.split(':').next().unwrap_or(""),
         startup_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "listening");
-    partner_http::server::serve(listener, app, limits, shutdown_signal()).await;
+    partner_http::server::serve(listener, app, limits, tls, shutdown_signal()).await;
     tracing::info!("stopped");
     Ok(())
 }
 
-fn print_demo(out: &mut impl Write, world: &world::World, address: SocketAddr) {
+fn print_demo(out: &mut impl Write, world: &world::World, scheme: &str, address: SocketAddr) {
     let _ = writeln!(
         out,
         "Partner Center demo world: every key below is public, for this sandbox only."
@@ -233,10 +245,12 @@ fn print_demo(out: &mut impl Write, world: &world::World, address: SocketAddr) {
     }
     let _ = writeln!(
         out,
-        "SDK endpoint: Region(\"local\", \"http://{address}\"), GlobalCredentials(ak, sk, domain_id)"
+        "SDK endpoint: Region(\"local\", \"{scheme}://{address}\"), GlobalCredentials(ak, sk, domain_id)"
     );
-    let _ =
-        writeln!(out, "OpenAPI: http://{address}/openapi.json   metrics: http://{address}/metrics");
+    let _ = writeln!(
+        out,
+        "OpenAPI: {scheme}://{address}/openapi.json   metrics: {scheme}://{address}/metrics"
+    );
 }
 
 async fn shutdown_signal() {

@@ -20,6 +20,10 @@ fn help_lists_every_command_and_flag() {
         "--world",
         "--rate-limits",
         "--demo",
+        "--tls-cert",
+        "--tls-key",
+        "--lockout",
+        "--replay-protection",
         "127.0.0.1:8080",
         "sqlite://./data/partner-center.db",
     ] {
