@@ -12,6 +12,7 @@ import hmac
 import http.client
 import json
 import socket
+import subprocess
 import time
 from datetime import datetime, timezone
 from urllib.parse import urlparse
@@ -220,3 +221,21 @@ def test_ids_on_the_money_path_are_bounded(server, field):
     resp = send(server, sign("POST", server.url, "/v2/accounts/partner-accounts/indirect-partner-adjust",
                              DISTRIBUTOR, body=reseller))
     check_error(resp, 400, "CBC.0100")
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. Secret keys are sealed at rest under a server key
+
+
+def test_secret_keys_are_sealed_at_rest(backend, tmp_path, monkeypatch):
+    monkeypatch.setenv("PARTNER_CENTER_SECRET_KEY", "42" * 32)
+    with running_server(backend, tmp_path) as server:
+        check_ok(send(server, sign("GET", server.url, BALANCES, DISTRIBUTOR)))
+        if backend == "sqlite":
+            stored = b"".join(p.read_bytes() for p in tmp_path.glob("pc.db*"))
+        else:
+            stored = subprocess.run(["psql", server.database_url, "-X", "-At", "-c", "SELECT sk FROM access_keys"],
+                                    capture_output=True, check=True, timeout=60).stdout
+        assert stored, "nothing read back"
+        for key in KEYS.values():
+            assert key.sk.encode() not in stored, f"{key.ak}'s secret key is stored in clear"

@@ -78,6 +78,32 @@ struct ServeArgs {
     /// Connections served at once; more wait to be accepted.
     #[arg(long, default_value_t = 512)]
     max_connections: usize,
+    #[command(flatten)]
+    secrets: SecretKeyArgs,
+}
+
+/// Where the server key that seals secret keys at rest comes from.
+#[derive(clap::Args)]
+struct SecretKeyArgs {
+    /// A file holding the server key (64 hex digits) that seals secret keys at rest; or the
+    /// key itself in PARTNER_CENTER_SECRET_KEY. Without one, secret keys are stored as given.
+    #[arg(long, env = "PARTNER_CENTER_SECRET_KEY_FILE")]
+    secret_key_file: Option<PathBuf>,
+}
+
+impl SecretKeyArgs {
+    fn vault(&self) -> Result<Option<partner_engine::secrets::SecretVault>, String> {
+        let text = match &self.secret_key_file {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the server key {}: {e}", path.display()))?,
+            // Not a flag: a key on the command line would show in every process list.
+            None => match std::env::var("PARTNER_CENTER_SECRET_KEY") {
+                Ok(text) => text,
+                Err(_) => return Ok(None),
+            },
+        };
+        partner_engine::secrets::SecretVault::from_hex(&text).map(Some)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -104,6 +130,8 @@ enum WorldCommand {
         /// sqlite://PATH or postgres://...
         #[arg(long, default_value = DEFAULT_DATABASE)]
         database: String,
+        #[command(flatten)]
+        secrets: SecretKeyArgs,
     },
 }
 
@@ -117,7 +145,9 @@ fn main() -> ExitCode {
     let res = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => serve(args).await,
-            Command::World(WorldCommand::Apply { file, database }) => apply(&file, &database).await,
+            Command::World(WorldCommand::Apply { file, database, secrets }) => {
+                apply(&file, &database, &secrets).await
+            }
         }
     });
     match res {
@@ -141,21 +171,33 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-async fn open_engine(database: &str) -> Result<Engine, String> {
+async fn open_engine(database: &str, secrets: &SecretKeyArgs) -> Result<Engine, String> {
+    let vault = secrets.vault()?;
     let store = partner_store::open(database)
         .await
         .map_err(|e| format!("cannot open the database {database}: {e}"))?;
-    Ok(Engine::new(store, Arc::new(SystemClock), Arc::new(RandomIds)))
+    let engine = Engine::new(store, Arc::new(SystemClock), Arc::new(RandomIds));
+    Ok(match vault {
+        Some(vault) => engine.with_secret_vault(vault),
+        None => {
+            tracing::info!("no server key: secret keys are stored as given (--secret-key-file)");
+            engine
+        }
+    })
 }
 
 async fn apply_world(engine: &Engine, world: &world::World) -> Result<(), String> {
     engine.apply_world(&Caller::system(), world).await.map(|_| ()).map_err(|e| e.to_string())
 }
 
-async fn apply(file: &std::path::Path, database: &str) -> Result<(), String> {
+async fn apply(
+    file: &std::path::Path,
+    database: &str,
+    secrets: &SecretKeyArgs,
+) -> Result<(), String> {
     // Validate the whole file before touching the database: an invalid file changes nothing.
     let world = world::read(file).map_err(|e| e.to_string())?;
-    let engine = open_engine(database).await?;
+    let engine = open_engine(database, secrets).await?;
     apply_world(&engine, &world).await?;
     tracing::info!(file = %file.display(), "world applied");
     Ok(())
@@ -172,7 +214,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let scheme = if tls.is_some() { "https" } else { "http" };
     let world = args.world.as_deref().map(world::read).transpose().map_err(|e| e.to_string())?;
     let demo_world = demo.then(world::demo).transpose().map_err(|e| e.to_string())?;
-    let engine = open_engine(database).await?;
+    let engine = open_engine(database, &args.secrets).await?;
     if let Some(world) = &world {
         apply_world(&engine, world).await?;
     }

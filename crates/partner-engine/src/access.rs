@@ -92,7 +92,8 @@ impl Engine {
             OwnerKind::Customer => Principal::Customer(CustomerId(key.owner_id)),
             OwnerKind::Operator => Principal::Operator(key.owner_id),
         };
-        let credential = Credential { sk: key.sk, principal };
+        let sk = crate::secrets::open(self.vault.as_ref(), &key.ak, key.sk)?;
+        let credential = Credential { sk, principal };
         self.credentials.put(ak, Some(&credential), now);
         Ok(Some(credential))
     }
@@ -152,7 +153,8 @@ impl Engine {
                 revoked_at: None,
             };
             access::check_access_key(&key.ak, &key.sk)?;
-            tx.insert_access_key(&key).await?;
+            let stored = AccessKey { sk: self.stored_secret(&key.ak, &key.sk)?, ..key.clone() };
+            tx.insert_access_key(&stored).await?;
             self.audit(&mut *tx, caller, now, "CreateAccessKey", format!("access_key:{}", key.ak))
                 .await?;
             tx.commit().await?;

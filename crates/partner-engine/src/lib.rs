@@ -24,6 +24,7 @@ pub mod customers;
 mod error;
 pub mod funds;
 pub mod partners;
+pub mod secrets;
 pub mod world;
 
 pub use error::{EngineError, Internal};
@@ -111,11 +112,35 @@ pub struct Engine {
     ids: Arc<dyn IdGen>,
     credentials: Arc<access::CredentialCache>,
     committer: Arc<committer::Committer>,
+    /// Seals secret keys at rest; `None` stores them as given (a sandbox without a server key).
+    vault: Option<secrets::SecretVault>,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Engine {
-        Engine { store, clock, ids, credentials: Arc::default(), committer: Arc::default() }
+        Engine {
+            store,
+            clock,
+            ids,
+            credentials: Arc::default(),
+            committer: Arc::default(),
+            vault: None,
+        }
+    }
+
+    /// The same engine sealing the secret keys it stores with `vault` (and opening those sealed
+    /// before).
+    pub fn with_secret_vault(mut self, vault: secrets::SecretVault) -> Engine {
+        self.vault = Some(vault);
+        self
+    }
+
+    /// A secret key as it is to be stored: sealed when the server has a key.
+    fn stored_secret(&self, ak: &str, secret: &str) -> Result<String, EngineError> {
+        match &self.vault {
+            Some(vault) => vault.seal(ak, secret),
+            None => Ok(secret.to_owned()),
+        }
     }
 
     /// The same engine with room for `capacity` movements waiting for the group commit; more

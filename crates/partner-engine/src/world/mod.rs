@@ -681,7 +681,7 @@ impl Engine {
             None => {
                 tx.insert_access_key(&AccessKey {
                     ak: key.ak.clone(),
-                    sk: key.sk.clone(),
+                    sk: self.stored_secret(&key.ak, &key.sk)?,
                     owner_kind,
                     owner_id: owner_id.to_owned(),
                     created_at: now,

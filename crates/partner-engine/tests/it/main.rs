@@ -5,5 +5,6 @@
 
 mod funds;
 mod operations;
+mod secrets;
 mod support;
 mod world;
