@@ -239,3 +239,8 @@ def test_secret_keys_are_sealed_at_rest(backend, tmp_path, monkeypatch):
         assert stored, "nothing read back"
         for key in KEYS.values():
             assert key.sk.encode() not in stored, f"{key.ak}'s secret key is stored in clear"
+
+
+def test_the_operator_api_refuses_other_keys_before_reading_their_body(server):
+    resp = send(server, sign("POST", server.url, "/operator/v1/world", DISTRIBUTOR, body=b"{not json"))
+    check_error(resp, 403, "CBC.0151")
