@@ -261,8 +261,9 @@ const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
 #[derive(Default)]
 pub(crate) struct Lockout {
     scope: LockoutScope,
-    /// Consecutive failures per (access key, source address, or `""` per key).
-    keys: Mutex<HashMap<(String, String), KeyFailures>>,
+    /// Consecutive failures per access key, then per source address (`""` per key): nested, so
+    /// that the hot path (a success with nothing to forget) looks up without allocating.
+    keys: Mutex<HashMap<String, HashMap<String, KeyFailures>>>,
     addresses: Mutex<HashMap<String, AddressFailures>>,
 }
 
@@ -286,12 +287,11 @@ impl Lockout {
         Lockout { scope, ..Lockout::default() }
     }
 
-    fn key(&self, ak: &str, source: &str) -> (String, String) {
-        let source = match self.scope {
+    fn source<'s>(&self, source: &'s str) -> &'s str {
+        match self.scope {
             LockoutScope::PerSource => source,
             LockoutScope::PerKey => "",
-        };
-        (ak.to_owned(), source.to_owned())
+        }
     }
 
     /// Whether requests from `source` with `ak` are refused before their signature is checked.
@@ -301,7 +301,8 @@ impl Lockout {
         });
         address_blocked
             || self.keys.lock().is_ok_and(|keys| {
-                keys.get(&self.key(ak, source))
+                keys.get(ak)
+                    .and_then(|sources| sources.get(self.source(source)))
                     .and_then(|k| k.locked_until)
                     .is_some_and(|until| now < until)
             })
@@ -310,9 +311,13 @@ impl Lockout {
     pub(crate) fn record_failure(&self, ak: &str, source: &str, now: Instant) {
         if let Ok(mut keys) = self.keys.lock() {
             if keys.len() > SWEEP_AT {
-                keys.retain(|_, k| k.locked_until.is_some_and(|until| now < until));
+                keys.retain(|_, sources| {
+                    sources.retain(|_, k| k.locked_until.is_some_and(|until| now < until));
+                    !sources.is_empty()
+                });
             }
-            let failures = keys.entry(self.key(ak, source)).or_default();
+            let sources = keys.entry(ak.to_owned()).or_default();
+            let failures = sources.entry(self.source(source).to_owned()).or_default();
             if failures.locked_until.is_some_and(|until| now >= until) {
                 *failures = KeyFailures::default();
             }
@@ -346,8 +351,13 @@ impl Lockout {
     }
 
     pub(crate) fn record_success(&self, ak: &str, source: &str) {
-        if let Ok(mut keys) = self.keys.lock() {
-            keys.remove(&self.key(ak, source));
+        if let Ok(mut keys) = self.keys.lock()
+            && let Some(sources) = keys.get_mut(ak)
+        {
+            sources.remove(self.source(source));
+            if sources.is_empty() {
+                keys.remove(ak);
+            }
         }
     }
 }
