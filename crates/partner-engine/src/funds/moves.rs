@@ -60,6 +60,20 @@ impl RetryKeys {
     }
 }
 
+impl From<CustomerFundsMove> for (Counterparty, Decimal) {
+    fn from(request: CustomerFundsMove) -> Self {
+        let CustomerFundsMove { customer_id, amount, indirect_partner_id } = request;
+        (Counterparty::Customer { customer_id, indirect_partner_id }, amount)
+    }
+}
+
+impl From<ResellerFundsMove> for (Counterparty, Decimal) {
+    fn from(request: ResellerFundsMove) -> Self {
+        let ResellerFundsMove { indirect_partner_id, amount } = request;
+        (Counterparty::Reseller { indirect_partner_id }, amount)
+    }
+}
+
 /// Whom the acting partner moves money with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Counterparty {
@@ -190,9 +204,7 @@ impl Engine {
         request: CustomerFundsMove,
         retry: RetryKeys,
     ) -> Result<String, EngineError> {
-        let CustomerFundsMove { customer_id, amount, indirect_partner_id } = request;
-        let counterparty = Counterparty::Customer { customer_id, indirect_partner_id };
-        self.move_funds(caller, TransferKind::Adjust, counterparty, amount, retry).await
+        self.move_funds(caller, TransferKind::Adjust, request.into(), retry).await
     }
 
     /// `ReclaimToPartnerAccount`: the reverse of `UpdateCustomerAccountAmount`.
@@ -202,9 +214,7 @@ impl Engine {
         request: CustomerFundsMove,
         retry: RetryKeys,
     ) -> Result<String, EngineError> {
-        let CustomerFundsMove { customer_id, amount, indirect_partner_id } = request;
-        let counterparty = Counterparty::Customer { customer_id, indirect_partner_id };
-        self.move_funds(caller, TransferKind::Reclaim, counterparty, amount, retry).await
+        self.move_funds(caller, TransferKind::Reclaim, request.into(), retry).await
     }
 
     /// `UpdateIndirectPartnerAccount`: a distributor funds one of its resellers.
@@ -214,9 +224,7 @@ impl Engine {
         request: ResellerFundsMove,
         retry: RetryKeys,
     ) -> Result<String, EngineError> {
-        let ResellerFundsMove { indirect_partner_id, amount } = request;
-        let counterparty = Counterparty::Reseller { indirect_partner_id };
-        self.move_funds(caller, TransferKind::Adjust, counterparty, amount, retry).await
+        self.move_funds(caller, TransferKind::Adjust, request.into(), retry).await
     }
 
     /// `ReclaimIndirectPartnerAccount`: a distributor takes money back from its reseller.
@@ -226,9 +234,7 @@ impl Engine {
         request: ResellerFundsMove,
         retry: RetryKeys,
     ) -> Result<String, EngineError> {
-        let ResellerFundsMove { indirect_partner_id, amount } = request;
-        let counterparty = Counterparty::Reseller { indirect_partner_id };
-        self.move_funds(caller, TransferKind::Reclaim, counterparty, amount, retry).await
+        self.move_funds(caller, TransferKind::Reclaim, request.into(), retry).await
     }
 
     /// The one path of the four: a well-formed movement goes to the group commit; a malformed
@@ -237,8 +243,7 @@ impl Engine {
         &self,
         caller: &Caller,
         kind: TransferKind,
-        counterparty: Counterparty,
-        amount: Decimal,
+        (counterparty, amount): (Counterparty, Decimal),
         retry: RetryKeys,
     ) -> Result<String, EngineError> {
         let checked = counterparty

@@ -142,15 +142,24 @@ pub(crate) struct ReclaimToPartnerAccountBalancesReq {
     pub(crate) indirect_partner_id: Option<String>,
 }
 
+/// The two customer movements' requests have the same fields under two SDK names.
+fn customer_funds_move(
+    customer_id: String,
+    amount: WireDecimal,
+    indirect_partner_id: Option<String>,
+) -> Result<CustomerFundsMove, ApiError> {
+    Ok(CustomerFundsMove {
+        indirect_partner_id: bounded("indirect_partner_id", indirect_partner_id, 64)?,
+        customer_id: bounded_id("customer_id", customer_id, 64)?,
+        amount: amount.0,
+    })
+}
+
 impl TryFrom<AdjustAccountReq> for CustomerFundsMove {
     type Error = ApiError;
 
     fn try_from(req: AdjustAccountReq) -> Result<Self, ApiError> {
-        Ok(CustomerFundsMove {
-            indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
-            customer_id: bounded_id("customer_id", req.customer_id, 64)?,
-            amount: req.amount.0,
-        })
+        customer_funds_move(req.customer_id, req.amount, req.indirect_partner_id)
     }
 }
 
@@ -158,11 +167,7 @@ impl TryFrom<ReclaimToPartnerAccountBalancesReq> for CustomerFundsMove {
     type Error = ApiError;
 
     fn try_from(req: ReclaimToPartnerAccountBalancesReq) -> Result<Self, ApiError> {
-        Ok(CustomerFundsMove {
-            indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
-            customer_id: bounded_id("customer_id", req.customer_id, 64)?,
-            amount: req.amount.0,
-        })
+        customer_funds_move(req.customer_id, req.amount, req.indirect_partner_id)
     }
 }
 
