@@ -13,6 +13,15 @@ impl Timestamp {
         self.0
     }
 
+    /// The last instant business time may reach: the day before the calendar's last, so that
+    /// every rule counting days (in UTC+8, or the day after) still has a date to count.
+    pub const LATEST: Timestamp = Timestamp(253_402_128_000_000); // 9999-12-30T00:00:00Z
+
+    /// Whether business time may be at this instant: from the Unix epoch to `LATEST`.
+    pub fn is_business_time(self) -> bool {
+        (0..=Timestamp::LATEST.0).contains(&self.0)
+    }
+
     pub fn checked_add_seconds(self, seconds: i64) -> Option<Timestamp> {
         seconds.checked_mul(1000).and_then(|ms| self.0.checked_add(ms)).map(Timestamp)
     }
@@ -32,6 +41,8 @@ pub enum ClockError {
     ClockNotManual,
     #[error("a manual clock only moves forward")]
     ClockMovesForwardOnly,
+    #[error("business time runs from 1970-01-01T00:00:00Z to 9999-12-30T00:00:00Z")]
+    ClockOutOfRange,
 }
 
 impl ClockError {
@@ -40,15 +51,17 @@ impl ClockError {
         match self {
             ClockError::ClockNotManual => "ClockNotManual",
             ClockError::ClockMovesForwardOnly => "ClockMovesForwardOnly",
+            ClockError::ClockOutOfRange => "ClockOutOfRange",
         }
     }
 }
 
 /// Moves a manual clock to `to`; business time never runs backwards, since records, expiry and
-/// bills are ordered by it.
+/// bills are ordered by it, nor past the calendar (`Timestamp::LATEST`).
 pub fn move_manual_clock(setting: ClockSetting, to: Timestamp) -> Result<ClockSetting, ClockError> {
     match setting {
         ClockSetting::System => Err(ClockError::ClockNotManual),
+        ClockSetting::Manual(_) if !to.is_business_time() => Err(ClockError::ClockOutOfRange),
         ClockSetting::Manual(now) if to < now => Err(ClockError::ClockMovesForwardOnly),
         ClockSetting::Manual(_) => Ok(ClockSetting::Manual(to)),
     }
@@ -92,8 +105,9 @@ pub fn change_record_window(
     now: Timestamp,
 ) -> Result<(Timestamp, Timestamp), DateRangeError> {
     let today = time::OffsetDateTime::from_unix_timestamp(now.millis().div_euclid(1000))
-        .map_err(|_| DateRangeError::DateOutOfRange)?
-        .to_offset(UTC_PLUS_8)
+        .ok()
+        .and_then(|at| at.checked_to_offset(UTC_PLUS_8))
+        .ok_or(DateRangeError::DateOutOfRange)?
         .date();
     // A year before the 29th of February is the 28th.
     let year_before = |d: time::Date| {

@@ -29,12 +29,13 @@ impl Engine {
         seconds: i64,
     ) -> Result<ClockView, EngineError> {
         self.move_clock(caller, |now| {
-            now.checked_add_seconds(seconds).filter(|_| seconds >= 0).ok_or(
-                EngineError::InvalidParameter {
+            if seconds < 0 {
+                return Err(EngineError::InvalidParameter {
                     field: "seconds",
                     reason: "must be a whole number of seconds, 0 or more".into(),
-                },
-            )
+                });
+            }
+            now.checked_add_seconds(seconds).ok_or(time::ClockError::ClockOutOfRange.into())
         })
         .await
     }

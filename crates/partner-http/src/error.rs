@@ -175,6 +175,7 @@ cbc_table!(paging: PageError {
 cbc_table!(clock: ClockError {
     ClockNotManual => CONFLICT "PC.ClockNotManual",
     ClockMovesForwardOnly => CONFLICT "PC.ClockMovesForwardOnly",
+    ClockOutOfRange => BAD_REQUEST "PC.ClockOutOfRange",
 });
 
 cbc_table!(dates: DateRangeError {

@@ -74,3 +74,18 @@ fn a_window_ends_one_millisecond_before_the_next_day() {
         Err(DateRangeError::BeginAfterEnd)
     );
 }
+
+/// Business time stays on the calendar: a manual clock cannot be moved past the last day every
+/// date rule can still count from (nor before the epoch).
+#[test]
+fn a_manual_clock_stays_within_the_calendar() {
+    use partner_domain::time::{ClockError, ClockSetting, move_manual_clock};
+    let manual = ClockSetting::Manual(NOW);
+    assert_eq!(
+        move_manual_clock(manual, Timestamp::LATEST),
+        Ok(ClockSetting::Manual(Timestamp::LATEST))
+    );
+    let past_the_end = Timestamp::from_millis(Timestamp::LATEST.millis() + 1);
+    assert_eq!(move_manual_clock(manual, past_the_end), Err(ClockError::ClockOutOfRange));
+    assert!(change_record_window(None, None, Timestamp::LATEST).is_ok());
+}

@@ -13,7 +13,7 @@ use partner_domain::{
     customers::{Association, AssociationType, Customer, CustomerId, CustomerType, VerifiedStatus},
     funds::{self, AccountId, AccountKind, FundAccount, Owner},
     partners::{Partner, PartnerId, PartnerKind},
-    time::ClockSetting,
+    time::{ClockError, ClockSetting},
 };
 use partner_store::Tx;
 use rust_decimal::Decimal;
@@ -208,7 +208,11 @@ fn validate(file: file::WorldFile) -> Result<World, EngineError> {
                 let now = clock
                     .now
                     .ok_or_else(|| invalid("clock", "now", "required when mode is \"manual\""))?;
-                ClockSetting::Manual(time("clock", "now", &now)?)
+                let now = time("clock", "now", &now)?;
+                if !now.is_business_time() {
+                    return Err(invalid("clock", "now", ClockError::ClockOutOfRange.to_string()));
+                }
+                ClockSetting::Manual(now)
             }
             other => {
                 return Err(invalid(

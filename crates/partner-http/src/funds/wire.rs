@@ -28,6 +28,7 @@ const CURRENCY: &str = "CNY";
 
 /// SDK `ListPartnerBalancesRequest` (query string).
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListPartnerBalancesRequest {
     pub(crate) indirect_partner_id: Option<String>,
 }
@@ -274,6 +275,7 @@ impl From<Vec<CustomerBalance>> for ListCustomersBalancesDetailResponse {
 
 /// SDK `ListPartnerAdjustRecordsRequest` (query string).
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListPartnerAdjustRecordsRequest {
     pub(crate) customer_id: Option<String>,
     pub(crate) operation_type: Option<String>,
@@ -364,6 +366,7 @@ impl From<Paged<AdjustRecord>> for ListPartnerAdjustRecordsResponse {
 
 /// SDK `ListPartnerAccountChangeRecordsRequest` (query string).
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListPartnerAccountChangeRecordsRequest {
     pub(crate) balance_type: Option<String>,
     pub(crate) trade_type: Option<String>,
@@ -394,6 +397,7 @@ impl TryFrom<ListPartnerAccountChangeRecordsRequest> for AccountChangeQuery {
 
 /// SDK `ListCustomerAccountChangeRecordsRequest` (query string).
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ListCustomerAccountChangeRecordsRequest {
     pub(crate) balance_type: Option<String>,
     pub(crate) revenue_expense_type: Option<String>,
