@@ -114,6 +114,10 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Answers are small and whole: send each at once rather than wait to fill a segment.
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(error = %err, %peer, "cannot set TCP_NODELAY");
+        }
         let service = app.clone().map_request(move |req: hyper::Request<Incoming>| {
             let mut req = req.map(axum::body::Body::new);
             req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
