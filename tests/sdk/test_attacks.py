@@ -12,12 +12,14 @@ import hmac
 import http.client
 import json
 import socket
+import sqlite3
 import subprocess
 import time
 from datetime import datetime, timezone
 from urllib.parse import urlparse
 
 import pytest
+import requests
 
 from conftest import check_auth_error, check_error, check_ok, running_server, send, sign
 from helpers.funds import customer_cash, partner_cash
@@ -164,6 +166,34 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(backend, tmp_pat
             while conn.recv(1024):
                 pass
             assert time.monotonic() - started < 5, "the half-sent request was kept open"
+
+
+def test_connections_past_the_cap_wait_to_be_accepted(backend, tmp_path):
+    with running_server(backend, tmp_path, extra_args=["--max-connections", "1"]) as server:
+        url = urlparse(server.url)
+        with socket.create_connection((url.hostname, url.port), timeout=10) as holder:
+            holder.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert holder.recv(1024).startswith(b"HTTP/1.1 200"), "the first connection is served"
+            # The kept-alive first connection holds the only place: a second one waits ...
+            with pytest.raises(requests.exceptions.ReadTimeout):
+                requests.get(server.url + "/health", timeout=(5, 0.5))
+        # ... and is served once the first has closed.
+        check_ok(requests.get(server.url + "/health", timeout=10))
+
+
+def test_a_request_not_answered_in_time_gets_the_gateways_timeout(tmp_path):
+    with running_server("sqlite", tmp_path, extra_args=["--request-timeout", "1"]) as server:
+        # Another writer holding the database keeps the money movement from committing.
+        database = sqlite3.connect(tmp_path / "pc.db", timeout=10, isolation_level=None)
+        database.execute("BEGIN IMMEDIATE")
+        try:
+            body = {"customer_id": "cust-acme-01", "amount": 1}
+            resp = send(server, sign("POST", server.url, ADJUST, DISTRIBUTOR, body=body))
+            check_error(resp, 504, "APIG.0201")
+        finally:
+            database.execute("ROLLBACK")
+            database.close()
+        check_ok(send(server, sign("GET", server.url, BALANCES, DISTRIBUTOR)))
 
 
 def test_a_body_larger_than_any_request_is_refused_unread(server):

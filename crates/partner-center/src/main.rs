@@ -251,11 +251,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let state = partner_http::AppState::new(engine, args.rate_limits == Switch::On, Some(metrics))
         .with_lockout(scope)
-        .with_replay_protection(args.replay_protection == Switch::On);
+        .with_replay_protection(args.replay_protection == Switch::On)
+        .with_request_timeout(std::time::Duration::from_secs(args.request_timeout.max(1)));
     let app = partner_http::router(state);
     let limits = partner_http::server::Limits {
         header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
-        request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
         max_connections: args.max_connections,
     };
     let listener = tokio::net::TcpListener::bind(*listen)

@@ -16,7 +16,7 @@ use partner_domain::{
     funds::{AccountId, AccountKind, FundAccount, Owner},
     partners::PartnerId,
 };
-use partner_store::{IdempotentResult, StoreError, Tx};
+use partner_store::{IdempotentResult, RetryKey, StoreError, Tx};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{
@@ -72,7 +72,7 @@ enum BatchFailure {
 struct Decided {
     result: Result<String, EngineError>,
     /// A first answer to remember under each of the job's retry keys.
-    remember: Vec<(String, IdempotentResult)>,
+    remember: Vec<(RetryKey, IdempotentResult)>,
 }
 
 impl Engine {
@@ -201,14 +201,20 @@ impl Engine {
         let now = self.business_time(tx.clock().await?);
         let mut state = self.load_batch(&mut *tx, jobs).await?;
         let loaded = started.elapsed();
+        // Every job's retry keys are looked up at once: a batch of fresh movements, each with its
+        // signature's key, costs one statement here and one to remember them.
+        let keys: Vec<RetryKey> = jobs.iter().flat_map(retry_keys).collect();
+        let mut remembered: HashMap<RetryKey, IdempotentResult> = if keys.is_empty() {
+            HashMap::new()
+        } else {
+            tx.idempotent_results(&keys).await?.into_iter().collect()
+        };
+        let mut first_answers = Vec::new();
         let mut transfers = Vec::new();
         let mut events = Vec::with_capacity(jobs.len());
-        let mut remembered: HashMap<(String, String), IdempotentResult> = HashMap::new();
         let mut results = Vec::with_capacity(jobs.len());
         for job in jobs {
-            let decided = self
-                .decide_job(&mut *tx, &mut state, &remembered, job, now, &mut transfers)
-                .await?;
+            let decided = self.decide_job(&mut state, &remembered, job, now, &mut transfers);
             let outcome = match &decided.result {
                 Ok(_) => "success",
                 Err(err) => err.rule(),
@@ -221,7 +227,9 @@ impl Engine {
                 outcome,
             ));
             for (key, first) in decided.remember {
-                remembered.insert((job.caller.label(), key), first);
+                // A later job of this batch under the same key sees this answer.
+                remembered.insert(key.clone(), first.clone());
+                first_answers.push((key, first));
             }
             results.push(decided.result);
         }
@@ -229,8 +237,8 @@ impl Engine {
         tx.post_transfers(&transfers).await?;
         tx.insert_audit_events(&events).await?;
         let written = started.elapsed();
-        for ((caller, key), result) in &remembered {
-            tx.insert_idempotent_result(caller, key, result, now).await?;
+        if !first_answers.is_empty() {
+            tx.insert_idempotent_results(&first_answers, now).await?;
         }
         tracing::debug!(
             n_jobs = jobs.len(),
@@ -297,32 +305,25 @@ impl Engine {
         Ok(state)
     }
 
-    /// One job's answer: a first answer remembered under its idempotency key, or a decision.
-    async fn decide_job(
+    /// One job's answer: a first answer remembered under one of its retry keys, or a decision.
+    fn decide_job(
         &self,
-        tx: &mut dyn Tx,
         state: &mut BatchState,
-        remembered: &HashMap<(String, String), IdempotentResult>,
+        remembered: &HashMap<RetryKey, IdempotentResult>,
         job: &Job,
         now: Timestamp,
         transfers: &mut Vec<partner_domain::funds::Transfer>,
-    ) -> Result<Decided, StoreError> {
-        let caller = job.caller.label();
-        for key in job.retry.keys() {
-            let earlier = match remembered.get(&(caller.clone(), key.clone())) {
-                Some(first) => Some(first.clone()),
-                None => tx.idempotent_result(&caller, &key).await?,
+    ) -> Decided {
+        let keys = retry_keys(job);
+        if let Some((key, first)) = keys.iter().find_map(|k| remembered.get(k).map(|f| (k, f))) {
+            let same = first.operation == job.request.operation()
+                && first.fingerprint == job.request.fingerprint();
+            let result = if same {
+                Ok(first.result.clone())
+            } else {
+                Err(EngineError::IdempotencyKeyReused(key.key.clone()))
             };
-            if let Some(first) = earlier {
-                let same = first.operation == job.request.operation()
-                    && first.fingerprint == job.request.fingerprint();
-                let result = if same {
-                    Ok(first.result)
-                } else {
-                    Err(EngineError::IdempotencyKeyReused(key))
-                };
-                return Ok(Decided { result, remember: Vec::new() });
-            }
+            return Decided { result, remember: Vec::new() };
         }
         let result = self.decide_move(state, &job.caller, &job.request, now).map(|transfer| {
             let id = transfer.id.clone();
@@ -330,9 +331,8 @@ impl Engine {
             id
         });
         let remember = match &result {
-            Ok(id) => job
-                .retry
-                .keys()
+            Ok(id) => keys
+                .into_iter()
                 .map(|key| {
                     let first = IdempotentResult {
                         operation: job.request.operation().to_owned(),
@@ -344,6 +344,12 @@ impl Engine {
                 .collect(),
             Err(_) => Vec::new(),
         };
-        Ok(Decided { result, remember })
+        Decided { result, remember }
     }
+}
+
+/// The keys a job's first answer is remembered and looked up under, with its caller's label.
+fn retry_keys(job: &Job) -> Vec<RetryKey> {
+    let caller = job.caller.label();
+    job.retry.keys().map(|key| RetryKey { caller: caller.clone(), key }).collect()
 }

@@ -44,6 +44,10 @@ pub struct AppState {
     lockout: Arc<auth::Lockout>,
     /// Whether the same signed money movement seen again answers like the first (default).
     replay_protection: bool,
+    /// A request not answered by then gets 504 `APIG.0201`, as the real gateway's backend
+    /// timeout. Work it started (a money movement in the group commit) may still complete: an
+    /// idempotency key makes the retry safe.
+    request_timeout: std::time::Duration,
 }
 
 impl AppState {
@@ -54,7 +58,14 @@ impl AppState {
             metrics,
             lockout: Arc::default(),
             replay_protection: true,
+            request_timeout: std::time::Duration::from_secs(30),
         }
+    }
+
+    /// How long a request may take before it gets 504 `APIG.0201` (default 30 s).
+    pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> AppState {
+        self.request_timeout = timeout;
+        self
     }
 
     /// Whether a replayed signed movement moves nothing (default `true`). Off is the real
@@ -81,8 +92,25 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi_json))
         .fallback(no_such_api)
         .method_not_allowed_fallback(no_such_api)
+        .layer(middleware::from_fn_with_state(state.request_timeout, answer_within))
         .layer(middleware::from_fn(observe::observe))
         .with_state(state)
+}
+
+/// Answers 504 `APIG.0201` for a request that takes longer than `deadline`: inside the
+/// observation layer, so the answer has its request id and log line like any other.
+async fn answer_within(
+    axum::extract::State(deadline): axum::extract::State<std::time::Duration>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    match tokio::time::timeout(deadline, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            error::ApiError::new(StatusCode::GATEWAY_TIMEOUT, "APIG.0201", "Backend timeout.")
+                .into_response()
+        }
+    }
 }
 
 async fn no_such_api(request_id: Option<axum::Extension<observe::RequestId>>) -> error::ApiError {

@@ -4,13 +4,7 @@
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use axum::{
-    Router,
-    extract::{ConnectInfo, Request},
-    http::StatusCode,
-    middleware::{self, Next},
-    response::{IntoResponse, Response},
-};
+use axum::{Router, extract::ConnectInfo};
 use hyper::body::Incoming;
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
@@ -20,17 +14,11 @@ use hyper_util::{
 use tokio::{net::TcpListener, sync::Semaphore};
 use tower::ServiceExt as _;
 
-use crate::error::ApiError;
-
 /// What one server accepts from its clients.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     /// A connection whose request headers have not all arrived by then is closed (slowloris).
     pub header_timeout: Duration,
-    /// A request not answered by then gets 504 `APIG.0201`, as the real gateway's backend
-    /// timeout. Work it started (a money movement in the group commit) may still complete: an
-    /// idempotency key makes the retry safe.
-    pub request_timeout: Duration,
     /// Connections served at once; past it the server stops accepting until one closes, and new
     /// ones wait in the kernel's queue.
     pub max_connections: usize,
@@ -38,11 +26,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            header_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            max_connections: 512,
-        }
+        Limits { header_timeout: Duration::from_secs(10), max_connections: 512 }
     }
 }
 
@@ -84,10 +68,6 @@ pub async fn serve(
     tls: Option<Tls>,
     shutdown: impl Future<Output = ()>,
 ) {
-    let request_timeout = limits.request_timeout;
-    let app = app.layer(middleware::from_fn(move |req: Request, next: Next| {
-        answer_within(request_timeout, req, next)
-    }));
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -158,12 +138,4 @@ pub async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
-}
-
-async fn answer_within(deadline: Duration, req: Request, next: Next) -> Response {
-    match tokio::time::timeout(deadline, next.run(req)).await {
-        Ok(res) => res,
-        Err(_) => ApiError::new(StatusCode::GATEWAY_TIMEOUT, "APIG.0201", "Backend timeout.")
-            .into_response(),
-    }
 }

@@ -99,6 +99,13 @@ pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     }
 }
 
+/// Whose retry key: a first answer is remembered per caller (`partner:acme`) and key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RetryKey {
+    pub caller: String,
+    pub key: String,
+}
+
 /// The stored answer to an operation sent with an idempotency key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdempotentResult {
@@ -209,16 +216,16 @@ pub trait FundRows {
 
 #[async_trait]
 pub trait IdempotencyRows {
-    async fn idempotent_result(
+    /// The first answers remembered under any of `keys`.
+    async fn idempotent_results(
         &mut self,
-        caller: &str,
-        key: &str,
-    ) -> Result<Option<IdempotentResult>, StoreError>;
-    async fn insert_idempotent_result(
+        keys: &[RetryKey],
+    ) -> Result<Vec<(RetryKey, IdempotentResult)>, StoreError>;
+    /// Remembers first answers, in a handful of statements whatever their number; a key already
+    /// remembered is a `Conflict`.
+    async fn insert_idempotent_results(
         &mut self,
-        caller: &str,
-        key: &str,
-        result: &IdempotentResult,
+        results: &[(RetryKey, IdempotentResult)],
         at: Timestamp,
     ) -> Result<(), StoreError>;
     /// Forgets the answers remembered before `at`; tells how many.

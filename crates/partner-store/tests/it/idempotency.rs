@@ -1,37 +1,54 @@
 //! `IdempotencyRows`: the first answer to a request sent with an idempotency key.
 
 use partner_domain::Timestamp;
-use partner_store::{IdempotentResult, StoreError};
+use partner_store::{IdempotentResult, RetryKey, StoreError};
 
 use crate::backends;
 
+fn key(caller: &str, key: &str) -> RetryKey {
+    RetryKey { caller: caller.into(), key: key.into() }
+}
+
+fn answer(result: &str) -> IdempotentResult {
+    IdempotentResult {
+        operation: "UpdateCustomerAccountAmount".into(),
+        fingerprint: "v1|c1|100".into(),
+        result: result.into(),
+    }
+}
+
 #[tokio::test]
-async fn the_first_answer_is_kept_per_caller_and_key() {
+async fn the_first_answers_are_kept_per_caller_and_key() {
     for b in backends().await {
-        let first = IdempotentResult {
-            operation: "AdjustToSubCustomer".into(),
-            fingerprint: "c1:100".into(),
-            result: "t1".into(),
-        };
-        let mut tx = b.store.write().await.unwrap();
-        assert_eq!(tx.idempotent_result("partner:acme", "k1").await.unwrap(), None, "{}", b.name);
         let at = Timestamp::from_millis(5);
-        tx.insert_idempotent_result("partner:acme", "k1", &first, at).await.unwrap();
-        let other = IdempotentResult { result: "t2".into(), ..first.clone() };
-        // The same key from another caller is another request.
-        tx.insert_idempotent_result("partner:bolt", "k1", &other, at).await.unwrap();
+        let mut tx = b.store.write().await.unwrap();
+        assert_eq!(tx.idempotent_results(&[key("partner:acme", "k1")]).await.unwrap(), vec![]);
+        let first = vec![
+            (key("partner:acme", "k1"), answer("t1")),
+            // The same key from another caller is another request.
+            (key("partner:bolt", "k1"), answer("t2")),
+            (key("partner:bolt", "k2"), answer("t3")),
+        ];
+        tx.insert_idempotent_results(&first, at).await.unwrap();
         tx.commit().await.unwrap();
 
         let mut tx = b.store.write().await.unwrap();
+        // acme's k2 and bolt's k1 share their parts with rows that exist: neither is asked for.
+        let asked =
+            [key("partner:acme", "k1"), key("partner:acme", "k2"), key("partner:bolt", "k2")];
+        let mut found = tx.idempotent_results(&asked).await.unwrap();
+        found.sort_by(|a, b| a.1.result.cmp(&b.1.result));
         assert_eq!(
-            tx.idempotent_result("partner:acme", "k1").await.unwrap(),
-            Some(first.clone()),
+            found,
+            vec![
+                (key("partner:acme", "k1"), answer("t1")),
+                (key("partner:bolt", "k2"), answer("t3"))
+            ],
             "{}",
             b.name
         );
-        assert_eq!(tx.idempotent_result("partner:bolt", "k1").await.unwrap(), Some(other));
-        assert_eq!(tx.idempotent_result("partner:acme", "k2").await.unwrap(), None);
-        let err = tx.insert_idempotent_result("partner:acme", "k1", &first, at).await.unwrap_err();
+        let again = [(key("partner:acme", "k1"), answer("t9"))];
+        let err = tx.insert_idempotent_results(&again, at).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict { .. }), "{}: {err}", b.name);
     }
 }
@@ -39,22 +56,18 @@ async fn the_first_answer_is_kept_per_caller_and_key() {
 #[tokio::test]
 async fn answers_older_than_a_time_are_forgotten() {
     for b in backends().await {
-        let first = IdempotentResult {
-            operation: "UpdateCustomerAccountAmount".into(),
-            fingerprint: "f".into(),
-            result: "t1".into(),
-        };
         let mut tx = b.store.write().await.unwrap();
-        tx.insert_idempotent_result("partner:acme", "old", &first, Timestamp::from_millis(10))
-            .await
-            .unwrap();
-        tx.insert_idempotent_result("partner:acme", "new", &first, Timestamp::from_millis(20))
-            .await
-            .unwrap();
+        let old = [(key("partner:acme", "old"), answer("t1"))];
+        tx.insert_idempotent_results(&old, Timestamp::from_millis(10)).await.unwrap();
+        let new = [(key("partner:acme", "new"), answer("t2"))];
+        tx.insert_idempotent_results(&new, Timestamp::from_millis(20)).await.unwrap();
         let forgotten =
             tx.forget_idempotent_results_before(Timestamp::from_millis(20)).await.unwrap();
         assert_eq!(forgotten, 1, "{}", b.name);
-        assert_eq!(tx.idempotent_result("partner:acme", "old").await.unwrap(), None);
-        assert_eq!(tx.idempotent_result("partner:acme", "new").await.unwrap(), Some(first));
+        let found = tx
+            .idempotent_results(&[key("partner:acme", "old"), key("partner:acme", "new")])
+            .await
+            .unwrap();
+        assert_eq!(found, vec![(key("partner:acme", "new"), answer("t2"))], "{}", b.name);
     }
 }
