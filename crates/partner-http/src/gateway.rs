@@ -85,14 +85,8 @@ async fn guard(
         Principal::System => "system".to_owned(),
     };
     let caller = Caller { principal, source_ip, request_id };
-    let mut res = if !operation.audience.admits(&caller.principal) {
-        // Refused before its body is read: a key of the wrong kind learns nothing more.
-        let refusal = EngineError::OperationNotOpenToCaller;
-        if operation.mutates() {
-            app.engine.audit_refusal(&caller, &operation.name, "-".to_owned(), &refusal).await;
-        }
-        ApiError::from(refusal).into_response()
-    } else if let (Some(throttle), Some(limit)) = (&app.throttle, operation.per_second)
+    // Flow control comes first, so that refusals (audited, for mutations) are throttled too.
+    let mut res = if let (Some(throttle), Some(limit)) = (&app.throttle, operation.per_second)
         && !throttle.admit(&caller.source_ip, &operation.name, &caller_label, limit, Instant::now())
     {
         let message = format!(
@@ -101,6 +95,13 @@ async fn guard(
         ApiError::new(StatusCode::TOO_MANY_REQUESTS, "APIG.0308", message)
             .with_request_id(&caller.request_id)
             .into_response()
+    } else if !operation.audience.admits(&caller.principal) {
+        // Refused before its body is parsed: a key of the wrong kind learns nothing more.
+        let refusal = EngineError::OperationNotOpenToCaller;
+        if operation.mutates() {
+            app.engine.audit_refusal(&caller, &operation.name, "-".to_owned(), &refusal).await;
+        }
+        ApiError::from(refusal).into_response()
     } else {
         let mut req = Request::from_parts(parts, axum::body::Body::from(body));
         req.extensions_mut().insert(caller);
