@@ -31,6 +31,8 @@ import pytest
 import requests
 from huaweicloudsdkbss.v2 import (
     AdjustAccountReq,
+    CheckSubcustomerUserReq,
+    CheckUserIdentityRequest,
     AdjustToIndirectPartnerReq,
     CustomerInfoV2,
     ListCustomerAccountChangeRecordsRequest,
@@ -195,6 +197,11 @@ MATRIX = {
             Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, Allowed(count_is(0))),
             Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, IGNORED),
         ),
+    ),
+    "CheckUserIdentity": Row(
+        lambda me, f: me.sdk.check_user_identity(CheckUserIdentityRequest(body=CheckSubcustomerUserReq(**f))),
+        allowed(*DIRECT_PARTNERS),
+        fields=lambda me: {"search_type": "name", "search_value": "nobody-registered-01"},
     ),
     # --- Balances ------------------------------------------------------------------------------
     "ListPartnerBalances": Row(

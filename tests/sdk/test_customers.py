@@ -6,11 +6,16 @@ Reference: ../../../shared/reference/customers.md §6.1, §11, §13 items 22–2
 """
 
 import pytest
-from huaweicloudsdkbss.v2 import ListSubCustomersRequest, QuerySubCustomerListReq
+from huaweicloudsdkbss.v2 import (
+    CheckSubcustomerUserReq,
+    CheckUserIdentityRequest,
+    ListSubCustomersRequest,
+    QuerySubCustomerListReq,
+)
 
-from conftest import cases, check_sdk_error, sdk_client, sdk_error
+from conftest import cases, check_sdk_error, sdk_client, sdk_error, wire_body
 from helpers.customers import list_sub_customers, listed_ids
-from helpers.world import CUSTOMERS, KEYS, NOW, association_type, customers_of
+from helpers.world import CUSTOMERS, KEYS, NOW, PARTNERS, association_type, customers_of
 
 ONE_SECOND_AFTER = "2026-01-15T00:00:01Z"
 ONE_SECOND_BEFORE = "2026-01-14T23:59:59Z"
@@ -174,3 +179,48 @@ def test_offset_past_the_end_is_empty(server):
 ))
 def test_bad_parameters_are_cbc_0100(server, filters):
     check_list_error(server, "dist-acme", 400, "CBC.0100", **filters)
+
+
+# ---------------------------------------------------------------------------------------------
+# CheckUserIdentity (POST /v2/partners/sub-customers/users/check-identity), customers.md §5.1
+
+
+def check_identity(server, caller, search_type, search_value):
+    client = sdk_client(server, KEYS[caller])
+    request = CheckUserIdentityRequest(body=CheckSubcustomerUserReq(search_type=search_type, search_value=search_value))
+    return wire_body(client.check_user_identity(request), "CheckUserIdentityResponse")
+
+
+@pytest.mark.parametrize("search_type, search_value, expected", [
+    ("name", "nobody-registered-01", {"check_result": "available"}),
+    ("name", CUSTOMERS["cust-acme-01"]["name"], {"check_result": "used_by_user"}),
+    ("name", CUSTOMERS["cust-acme-01"]["name"].upper(), {"check_result": "used_by_user"}),
+    ("email", "nobody@example.com", {"check_result": "available"}),
+    ("mobile", "0086-13999999999", {"check_result": "available", "mobile_remain_available_num": 5}),
+])
+def test_check_user_identity_says_whether_an_identity_is_free(server, search_type, search_value, expected):
+    assert check_identity(server, "dist-acme", search_type, search_value) == expected
+
+
+def test_check_user_identity_counts_the_accounts_of_a_mobile_number(server):
+    accounts = [*CUSTOMERS.values(), *PARTNERS.values()]
+    mobile = next(a["mobile_phone"] for a in accounts if a.get("mobile_phone"))
+    holders = sum(1 for a in accounts if a.get("mobile_phone") == mobile)
+    body = check_identity(server, "dist-acme", "mobile", mobile)
+    assert body["mobile_remain_available_num"] == max(0, 5 - holders), body
+    assert body["check_result"] == ("available" if holders < 5 else "used_by_user"), body
+
+
+@pytest.mark.parametrize("search_type, search_value", [
+    ("phone", "0086-13800000001"),
+    ("mobile", "13800000001"),
+    ("mobile", "0044-7700900000"),
+    ("email", "not-an-address"),
+    ("name", "op_admin"),
+    ("name", "abc"),
+    ("name", "x" * 65),
+])
+def test_check_user_identity_refuses_what_its_model_does_not_allow(server, search_type, search_value):
+    client = sdk_client(server, KEYS["dist-acme"])
+    request = CheckUserIdentityRequest(body=CheckSubcustomerUserReq(search_type=search_type, search_value=search_value))
+    check_sdk_error(sdk_error(client.check_user_identity, request), 400, "CBC.0100")

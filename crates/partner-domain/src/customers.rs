@@ -154,3 +154,108 @@ impl FuzzyPattern {
 pub fn fold_case(text: &str) -> String {
     text.to_lowercase()
 }
+
+/// What `CheckUserIdentity` looks up: a login name, an e-mail address or a mobile number
+/// (`search_type` `name`, `email`, `mobile`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserIdentity {
+    /// Compared ignoring case, as login names are.
+    Name(String),
+    Email(String),
+    /// `0086-13800000000`: the country code, a dash, the number.
+    Mobile(String),
+}
+
+/// Why a `CheckUserIdentity` request is refused (customers.md §5.1).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    #[error("search_type must be email, mobile or name")]
+    UnknownSearchType,
+    #[error("search_value must be 1 to 64 characters")]
+    SearchValueLength,
+    #[error(
+        "a login name is 5 to 32 letters, digits, - and _, starting with a letter or -, and not op_ or shadow_"
+    )]
+    NameMalformed,
+    #[error("an e-mail address is local@domain")]
+    EmailMalformed,
+    #[error("a mobile number is 00XX-XXXXXXXX, and only 0086 is supported")]
+    MobileMalformed,
+}
+
+impl IdentityError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            IdentityError::UnknownSearchType => "UnknownSearchType",
+            IdentityError::SearchValueLength => "SearchValueLength",
+            IdentityError::NameMalformed => "NameMalformed",
+            IdentityError::EmailMalformed => "EmailMalformed",
+            IdentityError::MobileMalformed => "MobileMalformed",
+        }
+    }
+}
+
+/// A `search_type` and `search_value` as the rules of `CheckSubcustomerUserReq` read them.
+pub fn user_identity(search_type: &str, value: &str) -> Result<UserIdentity, IdentityError> {
+    if value.is_empty() || value.chars().count() > 64 {
+        return Err(IdentityError::SearchValueLength);
+    }
+    match search_type {
+        "name" => {
+            let mut chars = value.chars();
+            let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '-');
+            let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let reserved = value.starts_with("op_") || value.starts_with("shadow_");
+            if !(5..=32).contains(&value.len()) || !first_ok || !rest_ok || reserved {
+                return Err(IdentityError::NameMalformed);
+            }
+            Ok(UserIdentity::Name(value.to_owned()))
+        }
+        "email" => match value.split_once('@') {
+            Some((local, domain))
+                if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+            {
+                Ok(UserIdentity::Email(value.to_owned()))
+            }
+            _ => Err(IdentityError::EmailMalformed),
+        },
+        "mobile" => match value.split_once('-') {
+            Some(("0086", number))
+                if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Ok(UserIdentity::Mobile(value.to_owned()))
+            }
+            _ => Err(IdentityError::MobileMalformed),
+        },
+        _ => Err(IdentityError::UnknownSearchType),
+    }
+}
+
+/// How many accounts one mobile number may register. The reference leaves it open
+/// (customers.md, open question 3); docs/wire.md records the choice.
+pub const ACCOUNTS_PER_MOBILE: u64 = 5;
+
+/// `CheckUserIdentity`'s answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdentityCheck {
+    /// Whether a new account may register with the identity (`available`), or it is taken
+    /// (`used_by_user`).
+    pub available: bool,
+    /// For a mobile number: how many more accounts may still register with it.
+    pub mobile_remaining: Option<u64>,
+}
+
+/// Whether an identity held by `n_accounts` accounts may register another: a name or an
+/// e-mail address once; a mobile number up to `ACCOUNTS_PER_MOBILE` times.
+pub fn check_identity(identity: &UserIdentity, n_accounts: u64) -> IdentityCheck {
+    match identity {
+        UserIdentity::Mobile(_) => {
+            let remaining = ACCOUNTS_PER_MOBILE.saturating_sub(n_accounts);
+            IdentityCheck { available: remaining > 0, mobile_remaining: Some(remaining) }
+        }
+        UserIdentity::Name(_) | UserIdentity::Email(_) => {
+            IdentityCheck { available: n_accounts == 0, mobile_remaining: None }
+        }
+    }
+}

@@ -4,6 +4,7 @@ use partner_domain::{
     access::AccessError,
     catalog::CatalogError,
     coupons::CouponError,
+    customers::IdentityError,
     funds::FundsError,
     money::MoneyError,
     paging::PageError,
@@ -48,6 +49,8 @@ pub enum EngineError {
     #[error(transparent)]
     Clock(#[from] ClockError),
     #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error(transparent)]
     DateRange(#[from] DateRangeError),
     #[error(transparent)]
     Access(#[from] AccessError),
@@ -83,6 +86,7 @@ impl EngineError {
             EngineError::Money(err) => err.rule(),
             EngineError::Page(err) => err.rule(),
             EngineError::Clock(err) => err.rule(),
+            EngineError::Identity(err) => err.rule(),
             EngineError::DateRange(err) => err.rule(),
             EngineError::Access(err) => err.rule(),
             EngineError::Coupon(err) => err.rule(),

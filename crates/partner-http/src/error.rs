@@ -10,6 +10,7 @@ use partner_domain::{
     access::AccessError,
     catalog::CatalogError,
     coupons::CouponError,
+    customers::IdentityError,
     funds::FundsError,
     money::MoneyError,
     paging::PageError,
@@ -139,6 +140,7 @@ cbc_table!(engine: EngineError {
     Money => money,
     Page => paging,
     Clock => clock,
+    Identity => identities,
     DateRange => dates,
     Access => access,
     Coupon => coupons,
@@ -176,6 +178,14 @@ cbc_table!(clock: ClockError {
     ClockNotManual => CONFLICT "PC.ClockNotManual",
     ClockMovesForwardOnly => CONFLICT "PC.ClockMovesForwardOnly",
     ClockOutOfRange => BAD_REQUEST "PC.ClockOutOfRange",
+});
+
+cbc_table!(identities: IdentityError {
+    UnknownSearchType => BAD_REQUEST "CBC.0100",
+    SearchValueLength => BAD_REQUEST "CBC.0100",
+    NameMalformed => BAD_REQUEST "CBC.0100",
+    EmailMalformed => BAD_REQUEST "CBC.0100",
+    MobileMalformed => BAD_REQUEST "CBC.0100",
 });
 
 cbc_table!(dates: DateRangeError {

@@ -6,7 +6,7 @@ use partner_domain::{
     Timestamp,
     customers::{
         Association, AssociationType, Customer, CustomerId, CustomerType, FuzzyPattern,
-        SubCustomerFilter, VerifiedStatus, fold_case,
+        SubCustomerFilter, UserIdentity, VerifiedStatus, fold_case,
     },
     paging::{Page, Paged},
     partners::PartnerId,
@@ -119,8 +119,38 @@ fn customer_type(code: i64) -> Result<CustomerType, StoreError> {
     }
 }
 
+/// The accounts, customers' and partners', holding a login name (folded, as compared), an
+/// e-mail address or a mobile number. `COUNT` is a `BIGINT` on both databases, and so is their
+/// sum.
+fn accounts_with(identity: &UserIdentity) -> (&'static str, String) {
+    match identity {
+        UserIdentity::Name(name) => (
+            "SELECT (SELECT COUNT(*) FROM customers WHERE account_name_folded = $1) + \
+             (SELECT COUNT(*) FROM partners WHERE name_folded = $1) AS n",
+            fold_case(name),
+        ),
+        UserIdentity::Email(email) => (
+            "SELECT (SELECT COUNT(*) FROM customers WHERE email = $1) + \
+             (SELECT COUNT(*) FROM partners WHERE email = $1) AS n",
+            email.clone(),
+        ),
+        UserIdentity::Mobile(mobile) => (
+            "SELECT (SELECT COUNT(*) FROM customers WHERE mobile_phone = $1) + \
+             (SELECT COUNT(*) FROM partners WHERE mobile_phone = $1) AS n",
+            mobile.clone(),
+        ),
+    }
+}
+
 #[async_trait]
 impl<T: Backend> CustomerRows for T {
+    async fn accounts_with_identity(&mut self, identity: &UserIdentity) -> Result<u64, StoreError> {
+        let (text, value) = accounts_with(identity);
+        let row = self.connection().fetch_one(Statement::new(text).bind(value.as_str())).await?;
+        let n = row.int("n")?;
+        u64::try_from(n).map_err(|_| sql::corrupt("accounts_with_identity", n))
+    }
+
     async fn customer(&mut self, id: &CustomerId) -> Result<Option<Customer>, StoreError> {
         let statement = Statement::new(select("WHERE id = $1")).bind(&id.0);
         let row = self.connection().fetch_optional(statement).await?;

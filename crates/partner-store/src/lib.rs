@@ -13,7 +13,7 @@ use partner_domain::{
     audit::AuditEvent,
     catalog::{Discount, Price},
     coupons::CouponQuota,
-    customers::{Customer, CustomerId, SubCustomerFilter},
+    customers::{Customer, CustomerId, SubCustomerFilter, UserIdentity},
     funds::{
         AccountId, AccountKind, AdjustRecord, AdjustRecordFilter, FundAccount, LedgerEntry,
         LedgerEntryFilter, Owner, Transfer,
@@ -153,6 +153,8 @@ pub trait PartnerRows {
 
 #[async_trait]
 pub trait CustomerRows {
+    /// How many accounts (customers and partners) hold `identity`.
+    async fn accounts_with_identity(&mut self, identity: &UserIdentity) -> Result<u64, StoreError>;
     async fn customer(&mut self, id: &CustomerId) -> Result<Option<Customer>, StoreError>;
     /// The customers among `ids` that exist, in no particular order.
     async fn customers_by_ids(&mut self, ids: &[CustomerId]) -> Result<Vec<Customer>, StoreError>;

@@ -156,3 +156,66 @@ fn indirect_partner_filters() {
         false,
     );
 }
+
+/// `CheckUserIdentity`'s rules: what a search value may be, and when an identity is taken.
+#[test]
+fn user_identities_are_checked_as_the_api_says() {
+    use partner_domain::customers::{UserIdentity, check_identity, user_identity};
+    let rows = [
+        ("name", "acme-01"),
+        ("name", "-dash1"),
+        ("name", "abcd"),
+        ("name", "1abcde"),
+        ("name", "op_admin"),
+        ("name", "shadow_x1"),
+        ("name", "abc de"),
+        ("name", &"a".repeat(33)),
+        ("email", "a@b.example"),
+        ("email", "a.example"),
+        ("email", "@b"),
+        ("mobile", "0086-13800000001"),
+        ("mobile", "0044-7700900000"),
+        ("mobile", "13800000001"),
+        ("mobile", "0086-1380000000x"),
+        ("phone", "0086-1"),
+        ("name", ""),
+    ];
+    let table: String = rows
+        .iter()
+        .map(|(kind, value)| {
+            let res = match user_identity(kind, value) {
+                Ok(_) => "ok",
+                Err(err) => err.rule(),
+            };
+            format!("{kind:<6} {value:<34} {res}\n")
+        })
+        .collect();
+    expect_test::expect![[r#"
+        name   acme-01                            ok
+        name   -dash1                             ok
+        name   abcd                               NameMalformed
+        name   1abcde                             NameMalformed
+        name   op_admin                           NameMalformed
+        name   shadow_x1                          NameMalformed
+        name   abc de                             NameMalformed
+        name   aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  NameMalformed
+        email  a@b.example                        ok
+        email  a.example                          EmailMalformed
+        email  @b                                 EmailMalformed
+        mobile 0086-13800000001                   ok
+        mobile 0044-7700900000                    MobileMalformed
+        mobile 13800000001                        MobileMalformed
+        mobile 0086-1380000000x                   MobileMalformed
+        phone  0086-1                             UnknownSearchType
+        name                                      SearchValueLength
+    "#]]
+    .assert_eq(&table);
+    let mobile = UserIdentity::Mobile("0086-1".into());
+    assert_eq!(check_identity(&mobile, 4).mobile_remaining, Some(1));
+    assert!(check_identity(&mobile, 4).available);
+    assert!(!check_identity(&mobile, 5).available);
+    let name = UserIdentity::Name("acme-01".into());
+    assert!(check_identity(&name, 0).available);
+    assert!(!check_identity(&name, 1).available);
+    assert_eq!(check_identity(&name, 1).mobile_remaining, None);
+}

@@ -25,7 +25,24 @@ pub(crate) async fn list_sub_customers(
     Ok(Json(app.engine.list_sub_customers(&caller, query).await?.into()))
 }
 
+/// `CheckUserIdentity`: whether a login name, e-mail address or mobile number is free to
+/// register a customer with. Flow control 5 per second (customers.md §11).
+#[utoipa::path(post, path = "/v2/partners/sub-customers/users/check-identity",
+    operation_id = "CheckUserIdentity",
+    security(("partner" = [])),
+    extensions(("x-flow-control-per-second" = json!(5))),
+    tag = "customers", request_body = wire::CheckSubcustomerUserReq,
+    responses((status = 200, body = wire::CheckUserIdentityResponse)))]
+pub(crate) async fn check_user_identity(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WireJson(req): WireJson<wire::CheckSubcustomerUserReq>,
+) -> Result<Json<wire::CheckUserIdentityResponse>, ApiError> {
+    let query = req.into();
+    Ok(Json(app.engine.check_user_identity(&caller, query).await?.into()))
+}
+
 /// The customers operations, each with its route and OpenAPI entry.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_sub_customers))
+    OpenApiRouter::new().routes(routes!(list_sub_customers)).routes(routes!(check_user_identity))
 }

@@ -1,10 +1,12 @@
 //! Wire models of the sub-customer operations, as the SDK's `v2/model` names them.
 
 use partner_domain::{
-    customers::{AssociationType, Customer, CustomerType, SubCustomerFilter, VerifiedStatus},
+    customers::{
+        AssociationType, Customer, CustomerType, IdentityCheck, SubCustomerFilter, VerifiedStatus,
+    },
     paging::Paged,
 };
-use partner_engine::customers::SubCustomerQuery;
+use partner_engine::customers::{SubCustomerQuery, UserIdentityQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -184,6 +186,38 @@ impl From<Paged<Customer>> for ListSubCustomersResponse {
         ListSubCustomersResponse {
             customer_infos: page.rows.into_iter().map(CustomerInformation::from).collect(),
             count: page.total,
+        }
+    }
+}
+
+/// SDK `CheckSubcustomerUserReq`. Both fields are required; their rules are the domain's.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CheckSubcustomerUserReq {
+    pub(crate) search_type: String,
+    pub(crate) search_value: String,
+}
+
+impl From<CheckSubcustomerUserReq> for UserIdentityQuery {
+    fn from(req: CheckSubcustomerUserReq) -> Self {
+        UserIdentityQuery { search_type: req.search_type, search_value: req.search_value }
+    }
+}
+
+/// SDK `CheckUserIdentityResponse`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CheckUserIdentityResponse {
+    /// `available` or `used_by_user`.
+    check_result: &'static str,
+    /// Only for `search_type` `mobile`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mobile_remain_available_num: Option<u64>,
+}
+
+impl From<IdentityCheck> for CheckUserIdentityResponse {
+    fn from(check: IdentityCheck) -> Self {
+        CheckUserIdentityResponse {
+            check_result: if check.available { "available" } else { "used_by_user" },
+            mobile_remain_available_num: check.mobile_remaining,
         }
     }
 }

@@ -225,3 +225,42 @@ async fn customers_written_before_folded_names_are_folded_when_the_store_opens()
         assert_eq!(found.rows, vec![old], "{}", b.name);
     }
 }
+
+#[tokio::test]
+async fn accounts_holding_an_identity_are_counted_across_customers_and_partners() {
+    use partner_domain::customers::UserIdentity;
+    for b in backends().await {
+        let mut tx = b.store.write().await.unwrap();
+        let acme = partner_domain::partners::Partner {
+            name: "Acme-Dist".into(),
+            email: Some("shared@example.com".into()),
+            mobile_phone: Some("0086-13800000001".into()),
+            ..partner("acme", PartnerKind::Distributor, None, 1)
+        };
+        tx.insert_partner(&acme).await.unwrap();
+        let c1 = Customer {
+            account_name: "Buyer-One".into(),
+            email: Some("shared@example.com".into()),
+            mobile_phone: Some("0086-13800000001".into()),
+            ..customer("c1", "acme", 3)
+        };
+        tx.insert_customer(&c1).await.unwrap();
+        let rows = [
+            (UserIdentity::Name("buyer-one".into()), 1),
+            (UserIdentity::Name("ACME-dist".into()), 1),
+            (UserIdentity::Name("nobody-here".into()), 0),
+            (UserIdentity::Email("shared@example.com".into()), 2),
+            (UserIdentity::Email("SHARED@example.com".into()), 0),
+            (UserIdentity::Mobile("0086-13800000001".into()), 2),
+            (UserIdentity::Mobile("0086-13800000002".into()), 0),
+        ];
+        for (identity, n) in rows {
+            assert_eq!(
+                tx.accounts_with_identity(&identity).await.unwrap(),
+                n,
+                "{}: {identity:?}",
+                b.name
+            );
+        }
+    }
+}
