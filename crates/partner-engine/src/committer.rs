@@ -203,7 +203,8 @@ impl Engine {
         let loaded = started.elapsed();
         // Every job's retry keys are looked up at once: a batch of fresh movements, each with its
         // signature's key, costs one statement here and one to remember them.
-        let keys: Vec<RetryKey> = jobs.iter().flat_map(retry_keys).collect();
+        let job_keys: Vec<Vec<RetryKey>> = jobs.iter().map(retry_keys).collect();
+        let keys = job_keys.concat();
         let mut remembered: HashMap<RetryKey, IdempotentResult> = if keys.is_empty() {
             HashMap::new()
         } else {
@@ -213,8 +214,8 @@ impl Engine {
         let mut transfers = Vec::new();
         let mut events = Vec::with_capacity(jobs.len());
         let mut results = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let decided = self.decide_job(&mut state, &remembered, job, now, &mut transfers);
+        for (job, keys) in jobs.iter().zip(job_keys) {
+            let decided = self.decide_job(&mut state, &remembered, job, keys, now, &mut transfers);
             let outcome = match &decided.result {
                 Ok(_) => "success",
                 Err(err) => err.rule(),
@@ -311,13 +312,14 @@ impl Engine {
         state: &mut BatchState,
         remembered: &HashMap<RetryKey, IdempotentResult>,
         job: &Job,
+        keys: Vec<RetryKey>,
         now: Timestamp,
         transfers: &mut Vec<partner_domain::funds::Transfer>,
     ) -> Decided {
-        let keys = retry_keys(job);
+        let fingerprint = job.request.fingerprint();
         if let Some((key, first)) = keys.iter().find_map(|k| remembered.get(k).map(|f| (k, f))) {
-            let same = first.operation == job.request.operation()
-                && first.fingerprint == job.request.fingerprint();
+            let same =
+                first.operation == job.request.operation() && first.fingerprint == fingerprint;
             let result = if same {
                 Ok(first.result.clone())
             } else {
@@ -336,7 +338,7 @@ impl Engine {
                 .map(|key| {
                     let first = IdempotentResult {
                         operation: job.request.operation().to_owned(),
-                        fingerprint: job.request.fingerprint(),
+                        fingerprint: fingerprint.clone(),
                         result: id.clone(),
                     };
                     (key, first)
