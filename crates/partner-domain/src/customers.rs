@@ -83,6 +83,8 @@ pub struct Customer {
     pub frozen: i64,
     /// `V0`…`V5`.
     pub level: String,
+    /// Whether the customer receives marketing messages (`is_close_market_ms` false).
+    pub marketing_messages: bool,
 }
 
 /// The filters of `ListSubCustomers` (API reference "查询客户列表"). Absent or empty is no filter.
@@ -258,4 +260,257 @@ pub fn check_identity(identity: &UserIdentity, n_accounts: u64) -> IdentityCheck
             IdentityCheck { available: n_accounts == 0, mobile_remaining: None }
         }
     }
+}
+
+/// Whether `partner` may act on `customer`: the customer is associated with the partner, or
+/// with one of the partner's resellers (`holder`, the partner it is associated with).
+pub fn is_within_reach(
+    partner: &crate::partners::Partner,
+    customer: &Customer,
+    holder: Option<&crate::partners::Partner>,
+) -> bool {
+    let Some(association) = &customer.association else { return false };
+    association.partner == partner.id
+        || holder.is_some_and(|h| {
+            h.id == association.partner && crate::partners::is_own_reseller(partner, h)
+        })
+}
+
+/// The key a mobile number is compared by, whichever way it was written: `0086-13800000000`,
+/// `+86 138 0000 0000` and a bare mainland `13800000000` are one number. `None` for text that
+/// is not a phone number at all (it then matches nothing).
+pub fn mobile_key(number: &str) -> Option<String> {
+    let compact: String = number.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let international =
+        if let Some(rest) = compact.strip_prefix('+') { format!("00{rest}") } else { compact };
+    if international.is_empty() || !international.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(national) = international.strip_prefix("0086") {
+        return (!national.is_empty()).then(|| format!("0086-{national}"));
+    }
+    if international.starts_with("00") {
+        // Another country: kept whole, as no rule here splits foreign calling codes.
+        return Some(international);
+    }
+    Some(format!("0086-{international}"))
+}
+
+/// Why `CreateSubCustomer` refuses to register a customer, in the order the rules are checked
+/// (customers.md §5.3).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RegistrationError {
+    /// `CBC.0100`.
+    #[error("xaccount_id is required (1 to 128 characters)")]
+    XaccountIdRequired,
+    /// `CBC.0100`.
+    #[error("xaccount_type is required (1 to 64 characters)")]
+    XaccountTypeRequired,
+    /// `CBC.0101`: not a platform id of the partner's access configuration.
+    #[error("xaccount_type {0:?} is not a platform id of your access configuration")]
+    XaccountTypeNotRegistered(String),
+    /// `CBC.0100`.
+    #[error("is_close_market_ms must be true or false")]
+    MarketingFlagInvalid,
+    /// `CBC.0100`: a mobile number without its verification code, or an empty code.
+    #[error("verification_code is required with mobile_phone, and may not be empty")]
+    VerificationCodeRequired,
+    /// `CBC.0100`: "" is not a password; leave it out for a random one.
+    #[error("password must not be empty: omit it to have none")]
+    PasswordEmpty,
+    /// `CBC.99000031`.
+    #[error(
+        "invalid domain_name: 5 to 32 letters, digits, _ and -, not starting with a digit, op_ or shadow_, not all digits"
+    )]
+    AccountNameInvalid,
+    /// `CBC.5017`.
+    #[error("invalid mobile_phone: a mainland China mobile number such as 13XXXXXXXXX")]
+    MobileInvalid,
+    /// `CBC.99000036`.
+    #[error(
+        "invalid password: 8 to 32 characters of at least two kinds (upper case, lower case, digits, specials), not the account name or its reverse, not containing the mobile number"
+    )]
+    PasswordWeak,
+    /// `CBC.99000039`.
+    #[error("the xaccount_id is already bound to a customer for this xaccount_type")]
+    XaccountTaken,
+    /// `CBC.99000038`.
+    #[error("the domain_name already exists")]
+    AccountNameTaken,
+    /// `CBC.99000030`.
+    #[error("the mobile number has registered as many accounts as it may")]
+    MobileQuotaExhausted,
+}
+
+impl RegistrationError {
+    /// The rule's name, as audit events record a refusal.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            RegistrationError::XaccountIdRequired => "XaccountIdRequired",
+            RegistrationError::XaccountTypeRequired => "XaccountTypeRequired",
+            RegistrationError::XaccountTypeNotRegistered(_) => "XaccountTypeNotRegistered",
+            RegistrationError::MarketingFlagInvalid => "MarketingFlagInvalid",
+            RegistrationError::VerificationCodeRequired => "VerificationCodeRequired",
+            RegistrationError::PasswordEmpty => "PasswordEmpty",
+            RegistrationError::AccountNameInvalid => "AccountNameInvalid",
+            RegistrationError::MobileInvalid => "MobileInvalid",
+            RegistrationError::PasswordWeak => "PasswordWeak",
+            RegistrationError::XaccountTaken => "XaccountTaken",
+            RegistrationError::AccountNameTaken => "AccountNameTaken",
+            RegistrationError::MobileQuotaExhausted => "MobileQuotaExhausted",
+        }
+    }
+}
+
+/// `CreateSubCustomer` as the request gives it (`CreateCustomerV2Req`).
+#[derive(Clone, Debug, Default)]
+pub struct RegistrationRequest {
+    pub xaccount_id: String,
+    pub xaccount_type: String,
+    pub domain_name: Option<String>,
+    pub mobile_phone: Option<String>,
+    pub verification_code: Option<String>,
+    pub password: Option<String>,
+    pub is_close_market_ms: Option<String>,
+    pub cooperation_type: Option<String>,
+}
+
+/// A registration whose every rule of form holds; whether its name, platform id and number
+/// are still free is [`may_register`]'s to say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registration {
+    pub account_name: String,
+    /// A mainland number, or `None` (absent or `""`: no mobile).
+    pub mobile: Option<String>,
+    /// The code to check, given with the mobile number.
+    pub verification_code: Option<String>,
+    pub xaccount_id: String,
+    pub xaccount_type: String,
+    /// Whether the customer receives marketing messages (`is_close_market_ms` false).
+    pub marketing_messages: bool,
+    pub association: AssociationType,
+}
+
+/// A login name as `CreateSubCustomer` accepts it: 5 to 32 of letters, digits, `_` and `-`,
+/// starting with a letter, `_` or `-`; not `op_…` or `shadow_…`; not all digits.
+pub fn is_valid_account_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (5..=32).contains(&name.len())
+        && first_ok
+        && rest_ok
+        && !name.starts_with("op_")
+        && !name.starts_with("shadow_")
+        && !name.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The password rule of `CreateCustomerV2Req`: 8 to 32 characters, at least two of upper case,
+/// lower case, digits and the rest; not the account name nor its reverse; not containing the
+/// mobile number.
+pub fn is_acceptable_password(password: &str, account_name: &str, mobile: Option<&str>) -> bool {
+    let kinds = [
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ];
+    let reversed: String = account_name.chars().rev().collect();
+    let length = password.chars().count();
+    (8..=32).contains(&length)
+        && kinds.iter().filter(|k| **k).count() >= 2
+        && password != account_name
+        && password != reversed
+        && mobile.is_none_or(|m| m.is_empty() || !password.contains(m))
+}
+
+/// The form rules of `CreateSubCustomer`. `generated_name` is the name to give when the request
+/// leaves `domain_name` out (32 characters the server chose); `xaccount_types` the platform ids
+/// the partner's access configuration registered (none: any is accepted).
+pub fn registration(
+    req: &RegistrationRequest,
+    xaccount_types: &[String],
+    generated_name: String,
+) -> Result<Registration, RegistrationError> {
+    if req.xaccount_id.is_empty() {
+        return Err(RegistrationError::XaccountIdRequired);
+    }
+    if req.xaccount_type.is_empty() {
+        return Err(RegistrationError::XaccountTypeRequired);
+    }
+    if !xaccount_types.is_empty() && !xaccount_types.contains(&req.xaccount_type) {
+        return Err(RegistrationError::XaccountTypeNotRegistered(req.xaccount_type.clone()));
+    }
+    let marketing_messages = match req.is_close_market_ms.as_deref() {
+        None | Some("") | Some("false") => true,
+        Some("true") => false,
+        Some(_) => return Err(RegistrationError::MarketingFlagInvalid),
+    };
+    if req.password.as_deref() == Some("") {
+        return Err(RegistrationError::PasswordEmpty);
+    }
+    if req.verification_code.as_deref() == Some("") {
+        return Err(RegistrationError::VerificationCodeRequired);
+    }
+    let account_name = match req.domain_name.as_deref() {
+        None | Some("") => generated_name,
+        Some(name) if is_valid_account_name(name) => name.to_owned(),
+        Some(_) => return Err(RegistrationError::AccountNameInvalid),
+    };
+    let mobile = req.mobile_phone.clone().filter(|m| !m.is_empty());
+    if let Some(number) = &mobile {
+        if !crate::verification::is_mainland_mobile(number) {
+            return Err(RegistrationError::MobileInvalid);
+        }
+        if req.verification_code.is_none() {
+            return Err(RegistrationError::VerificationCodeRequired);
+        }
+    }
+    if let Some(password) = &req.password
+        && !is_acceptable_password(password, &account_name, mobile.as_deref())
+    {
+        return Err(RegistrationError::PasswordWeak);
+    }
+    let association = match req.cooperation_type.as_deref() {
+        Some("1") => AssociationType::Referral,
+        _ => AssociationType::Reseller,
+    };
+    Ok(Registration {
+        account_name,
+        verification_code: mobile.as_ref().and(req.verification_code.clone()),
+        mobile,
+        xaccount_id: req.xaccount_id.clone(),
+        xaccount_type: req.xaccount_type.clone(),
+        marketing_messages,
+        association,
+    })
+}
+
+/// What the database holds that a registration must not collide with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RegistrationConflicts {
+    /// A customer is bound to the same (`xaccount_type`, `xaccount_id`).
+    pub xaccount_bound: bool,
+    /// Accounts (customers and partners) holding the login name.
+    pub accounts_with_name: u64,
+    /// Accounts holding the mobile number.
+    pub accounts_with_mobile: u64,
+}
+
+/// Whether a well-formed registration may go ahead: its platform user is not bound yet, its
+/// login name is free, and its mobile number has accounts to spare.
+pub fn may_register(
+    registration: &Registration,
+    conflicts: RegistrationConflicts,
+) -> Result<(), RegistrationError> {
+    if conflicts.xaccount_bound {
+        return Err(RegistrationError::XaccountTaken);
+    }
+    if conflicts.accounts_with_name > 0 {
+        return Err(RegistrationError::AccountNameTaken);
+    }
+    if registration.mobile.is_some() && conflicts.accounts_with_mobile >= ACCOUNTS_PER_MOBILE {
+        return Err(RegistrationError::MobileQuotaExhausted);
+    }
+    Ok(())
 }

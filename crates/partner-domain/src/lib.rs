@@ -14,6 +14,7 @@ pub mod money;
 pub mod paging;
 pub mod partners;
 pub mod time;
+pub mod verification;
 
 pub use money::Money;
 pub use time::Timestamp;

@@ -352,6 +352,5 @@ impl Engine {
 
 /// The keys a job's first answer is remembered and looked up under, with its caller's label.
 fn retry_keys(job: &Job) -> Vec<RetryKey> {
-    let caller = job.caller.label();
-    job.retry.keys().map(|key| RetryKey { caller: caller.clone(), key }).collect()
+    crate::retry::keys_of(&job.caller, &job.retry)
 }

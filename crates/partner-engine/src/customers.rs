@@ -1,12 +1,81 @@
 //! Customer operations: a partner's view of its sub-customers.
 
 use partner_domain::{
-    customers::{self, Customer, SubCustomerFilter},
+    Money,
+    customers::{
+        self, Association, Customer, CustomerId, CustomerType, RegistrationConflicts,
+        RegistrationRequest, SubCustomerFilter, UserIdentity, VerifiedStatus,
+    },
+    funds::{AccountKind, Owner},
     paging::{PageRules, Paged},
     partners,
+    verification::{self, Scene},
 };
+use partner_store::{IdempotentResult, StoreError};
+use sha2::{Digest, Sha256};
 
-use crate::{Caller, Engine, EngineError};
+use crate::{Caller, Engine, EngineError, Internal, retry};
+
+const CREATE: &str = "CreateSubCustomer";
+
+/// `CreateSubCustomer` as the request gives it.
+#[derive(Clone, Debug, Default)]
+pub struct SubCustomerRegistration {
+    pub registration: RegistrationRequest,
+    pub indirect_partner_id: Option<String>,
+    /// Whether the caller waits for the association's outcome. Association is part of the
+    /// registration here, so the answer always carries it.
+    pub include_association_result: bool,
+}
+
+impl SubCustomerRegistration {
+    /// What a retry with the same idempotency key must repeat exactly: every field,
+    /// length-prefixed; the password and code only as their SHA-256, so that no secret is kept.
+    fn fingerprint(&self) -> String {
+        let r = &self.registration;
+        let field = |text: Option<&str>| match text {
+            None => "-".to_owned(),
+            Some(text) => format!("{}:{text}", text.len()),
+        };
+        let secret = |text: Option<&str>| text.map(|t| hex::encode(Sha256::digest(t.as_bytes())));
+        [
+            field(Some(&r.xaccount_id)),
+            field(Some(&r.xaccount_type)),
+            field(r.domain_name.as_deref()),
+            field(r.mobile_phone.as_deref()),
+            field(secret(r.verification_code.as_deref()).as_deref()),
+            field(secret(r.password.as_deref()).as_deref()),
+            field(r.is_close_market_ms.as_deref()),
+            field(r.cooperation_type.as_deref()),
+            field(self.indirect_partner_id.as_deref()),
+        ]
+        .into_iter()
+        .fold(format!("v1|{CREATE}"), |print, f| format!("{print}|{f}"))
+    }
+
+    fn target(&self) -> String {
+        let r = &self.registration;
+        format!("xaccount:{}/{}", r.xaccount_type, r.xaccount_id)
+    }
+}
+
+/// The customer `CreateSubCustomer` registered: its account id and login name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisteredCustomer {
+    pub domain_id: CustomerId,
+    pub domain_name: String,
+}
+
+/// One try at a registration.
+enum Attempt {
+    Registered(RegisteredCustomer),
+    /// A concurrent registration of the same user or name committed first: decide again.
+    Collided,
+}
+
+/// How many times a registration that collided with a concurrent one is decided again (it then
+/// sees the other one committed, and refuses with the rule it broke).
+const COLLISION_RETRIES: usize = 3;
 
 /// `CheckUserIdentity` as the request gives it.
 #[derive(Clone, Debug, Default)]
@@ -53,5 +122,136 @@ impl Engine {
         let identity = customers::user_identity(&query.search_type, &query.search_value)?;
         let n_accounts = tx.accounts_with_identity(&identity).await?;
         Ok(customers::check_identity(&identity, n_accounts))
+    }
+
+    /// `CreateSubCustomer`: registers a customer for a user of the partner's sales platform and
+    /// associates it with the caller, or with the caller's reseller (`indirect_partner_id`).
+    pub async fn create_sub_customer(
+        &self,
+        caller: &Caller,
+        request: SubCustomerRegistration,
+        retry: retry::RetryKeys,
+    ) -> Result<RegisteredCustomer, EngineError> {
+        let mut res = Err(EngineError::Internal(Internal::bug("registration kept colliding")));
+        for _ in 0..COLLISION_RETRIES {
+            match self.try_create_sub_customer(caller, &request, &retry).await {
+                Ok(Attempt::Collided) => continue,
+                Ok(Attempt::Registered(customer)) => res = Ok(customer),
+                Err(err) => res = Err(err),
+            }
+            break;
+        }
+        if let Err(err) = &res {
+            self.audit_refusal(caller, CREATE, request.target(), err).await;
+        }
+        res
+    }
+
+    async fn try_create_sub_customer(
+        &self,
+        caller: &Caller,
+        request: &SubCustomerRegistration,
+        retry: &retry::RetryKeys,
+    ) -> Result<Attempt, EngineError> {
+        let mut tx = self.store.write().await?;
+        let partner = self.calling_partner(&mut *tx, caller).await?;
+        partners::may_manage_sub_customers(&partner)?;
+        let fingerprint = request.fingerprint();
+        if let Some(id) = retry::first_answer(&mut *tx, caller, retry, CREATE, &fingerprint).await?
+        {
+            let customer = tx.customer(&CustomerId(id)).await?;
+            let customer = customer.ok_or(Internal::bug("a remembered customer is gone"))?;
+            let registered =
+                RegisteredCustomer { domain_id: customer.id, domain_name: customer.account_name };
+            return Ok(Attempt::Registered(registered));
+        }
+        let acting = self
+            .acting_partner(&mut *tx, partner.clone(), request.indirect_partner_id.as_deref())
+            .await?;
+        // 32 characters, as the real system's generated names: a prefix and a fresh id.
+        let generated: String =
+            format!("pc_{:0>29}", self.ids.next_id()).chars().take(32).collect();
+        let registration =
+            customers::registration(&request.registration, &partner.xaccount_types, generated)?;
+        let name = UserIdentity::Name(registration.account_name.clone());
+        let accounts_with_mobile = match &registration.mobile {
+            Some(mobile) => {
+                tx.accounts_with_identity(&UserIdentity::Mobile(mobile.clone())).await?
+            }
+            None => 0,
+        };
+        let conflicts = RegistrationConflicts {
+            xaccount_bound: tx
+                .xaccount_bound(&registration.xaccount_type, &registration.xaccount_id)
+                .await?,
+            accounts_with_name: tx.accounts_with_identity(&name).await?,
+            accounts_with_mobile,
+        };
+        customers::may_register(&registration, conflicts)?;
+        let now = self.now(&mut *tx).await?;
+        if let (Some(mobile), Some(given)) = (&registration.mobile, &registration.verification_code)
+        {
+            let latest =
+                tx.latest_verification_code(&partner.id, mobile, Scene::Registration, None).await?;
+            if let Err(err) = verification::check_code(latest.as_ref(), given, now) {
+                if let Some(code) =
+                    latest.filter(|c| verification::is_failed_attempt(Some(c), &err))
+                {
+                    // The failed attempt counts although the registration is refused.
+                    tx.record_failed_verification(&code.id).await?;
+                    tx.commit().await?;
+                }
+                return Err(err.into());
+            }
+            let code = latest.ok_or(Internal::bug("an accepted code is gone"))?;
+            if !tx.use_verification_code(&code.id, now).await? {
+                return Err(verification::VerificationError::CodeWrong.into());
+            }
+        }
+        let customer = Customer {
+            id: CustomerId(self.ids.next_id()),
+            account_name: registration.account_name,
+            association: Some(Association {
+                partner: acting.id.clone(),
+                kind: registration.association,
+                associated_on: now,
+            }),
+            email: None,
+            mobile_phone: registration.mobile,
+            country: "CN".to_owned(),
+            label: None,
+            real_name: None,
+            xaccount_id: Some(registration.xaccount_id),
+            xaccount_type: Some(registration.xaccount_type),
+            verified_status: VerifiedStatus::Unverified,
+            customer_type: CustomerType::Unset,
+            frozen: 0,
+            level: "V0".to_owned(),
+            marketing_messages: registration.marketing_messages,
+        };
+        match tx.insert_customer(&customer).await {
+            Ok(true) => {}
+            Ok(false) => return Err(Internal::bug("a new customer id is taken").into()),
+            Err(StoreError::Conflict { constraint }) => {
+                // A concurrent registration of the same user or name committed first.
+                tracing::debug!(constraint, "registration collided; deciding again");
+                return Ok(Attempt::Collided);
+            }
+            Err(err) => return Err(err.into()),
+        }
+        let owner = Owner::Customer(customer.id.clone());
+        self.open_account(&mut *tx, &owner, AccountKind::Cash, Money::ZERO, Money::ZERO, now)
+            .await?;
+        let first = IdempotentResult {
+            operation: CREATE.to_owned(),
+            fingerprint,
+            result: customer.id.0.clone(),
+        };
+        retry::remember_answer(&mut *tx, caller, retry, first, now).await?;
+        self.audit(&mut *tx, caller, now, CREATE, format!("customer:{}", customer.id)).await?;
+        tx.commit().await?;
+        let registered =
+            RegisteredCustomer { domain_id: customer.id, domain_name: customer.account_name };
+        Ok(Attempt::Registered(registered))
     }
 }

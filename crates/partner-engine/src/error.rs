@@ -4,12 +4,13 @@ use partner_domain::{
     access::AccessError,
     catalog::CatalogError,
     coupons::CouponError,
-    customers::IdentityError,
+    customers::{IdentityError, RegistrationError},
     funds::FundsError,
     money::MoneyError,
     paging::PageError,
     partners::PartnerError,
     time::{ClockError, DateRangeError},
+    verification::VerificationError,
 };
 use partner_store::StoreError;
 
@@ -51,6 +52,10 @@ pub enum EngineError {
     #[error(transparent)]
     Identity(#[from] IdentityError),
     #[error(transparent)]
+    Registration(#[from] RegistrationError),
+    #[error(transparent)]
+    Verification(#[from] VerificationError),
+    #[error(transparent)]
     DateRange(#[from] DateRangeError),
     #[error(transparent)]
     Access(#[from] AccessError),
@@ -87,6 +92,8 @@ impl EngineError {
             EngineError::Page(err) => err.rule(),
             EngineError::Clock(err) => err.rule(),
             EngineError::Identity(err) => err.rule(),
+            EngineError::Registration(err) => err.rule(),
+            EngineError::Verification(err) => err.rule(),
             EngineError::DateRange(err) => err.rule(),
             EngineError::Access(err) => err.rule(),
             EngineError::Coupon(err) => err.rule(),
@@ -98,6 +105,12 @@ impl EngineError {
             EngineError::Overloaded => "Overloaded",
             EngineError::Internal(_) => "Internal",
         }
+    }
+}
+
+impl From<Internal> for EngineError {
+    fn from(internal: Internal) -> EngineError {
+        EngineError::Internal(internal)
     }
 }
 

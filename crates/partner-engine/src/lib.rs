@@ -24,7 +24,9 @@ pub mod customers;
 mod error;
 pub mod funds;
 pub mod partners;
+mod retry;
 pub mod secrets;
+pub mod verification;
 pub mod world;
 
 pub use error::{EngineError, Internal};

@@ -10,12 +10,13 @@ use partner_domain::{
     access::AccessError,
     catalog::CatalogError,
     coupons::CouponError,
-    customers::IdentityError,
+    customers::{IdentityError, RegistrationError},
     funds::FundsError,
     money::MoneyError,
     paging::PageError,
     partners::PartnerError,
     time::{ClockError, DateRangeError},
+    verification::VerificationError,
 };
 use partner_engine::EngineError;
 use serde::Serialize;
@@ -141,6 +142,8 @@ cbc_table!(engine: EngineError {
     Page => paging,
     Clock => clock,
     Identity => identities,
+    Registration => registrations,
+    Verification => verifications,
     DateRange => dates,
     Access => access,
     Coupon => coupons,
@@ -186,6 +189,35 @@ cbc_table!(identities: IdentityError {
     NameMalformed => BAD_REQUEST "CBC.0100",
     EmailMalformed => BAD_REQUEST "CBC.0100",
     MobileMalformed => BAD_REQUEST "CBC.0100",
+});
+
+cbc_table!(registrations: RegistrationError {
+    XaccountIdRequired => BAD_REQUEST "CBC.0100",
+    XaccountTypeRequired => BAD_REQUEST "CBC.0100",
+    XaccountTypeNotRegistered => BAD_REQUEST "CBC.0101",
+    MarketingFlagInvalid => BAD_REQUEST "CBC.0100",
+    VerificationCodeRequired => BAD_REQUEST "CBC.0100",
+    PasswordEmpty => BAD_REQUEST "CBC.0100",
+    AccountNameInvalid => BAD_REQUEST "CBC.99000031",
+    MobileInvalid => BAD_REQUEST "CBC.5017",
+    PasswordWeak => BAD_REQUEST "CBC.99000036",
+    XaccountTaken => BAD_REQUEST "CBC.99000039",
+    AccountNameTaken => BAD_REQUEST "CBC.99000038",
+    MobileQuotaExhausted => BAD_REQUEST "CBC.99000030",
+});
+
+cbc_table!(verifications: VerificationError {
+    ReceiverTypeUnsupported => BAD_REQUEST "CBC.0100",
+    TimeoutOutOfRange => BAD_REQUEST "CBC.0100",
+    MobileMalformed => BAD_REQUEST "CBC.0100",
+    LanguageUnsupported => BAD_REQUEST "CBC.0100",
+    SceneUnsupported => BAD_REQUEST "CBC.0100",
+    CustomerRequiredForScene => BAD_REQUEST "CBC.0100",
+    NotYourCustomer => BAD_REQUEST "CBC.99000035",
+    SendLimitReached => BAD_REQUEST "CBC.99004015",
+    CodeExpired => BAD_REQUEST "CBC.99004008",
+    TooManyFailedAttempts => BAD_REQUEST "CBC.99004009",
+    CodeWrong => BAD_REQUEST "CBC.99004010",
 });
 
 cbc_table!(dates: DateRangeError {

@@ -28,6 +28,7 @@ mod operator;
 mod partners;
 pub mod routes;
 pub mod server;
+mod verification;
 mod wire;
 
 pub use gateway::Throttle;

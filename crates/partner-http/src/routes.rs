@@ -9,7 +9,7 @@ use partner_engine::Principal;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{AppState, customers, funds, openapi, operator, partners};
+use crate::{AppState, customers, funds, openapi, operator, partners, verification};
 
 /// The security scheme of partners' access keys: `security(("partner" = []))`.
 pub const PARTNER_KEYS: &str = "partner";
@@ -80,6 +80,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .merge(customers::routes())
         .merge(funds::routes())
         .merge(operator::routes())
+        .merge(verification::routes())
 }
 
 struct Table {

@@ -6,7 +6,7 @@ use partner_domain::{
     Timestamp,
     customers::{
         Association, AssociationType, Customer, CustomerId, CustomerType, FuzzyPattern,
-        SubCustomerFilter, UserIdentity, VerifiedStatus, fold_case,
+        SubCustomerFilter, UserIdentity, VerifiedStatus, fold_case, mobile_key,
     },
     paging::{Page, Paged},
     partners::PartnerId,
@@ -19,7 +19,7 @@ use crate::{
 
 const COLUMNS: &str = "id, account_name, partner_id, association, associated_on, email, \
      mobile_phone, country, label, real_name, xaccount_id, xaccount_type, verified_status, \
-     customer_type, frozen, level";
+     customer_type, frozen, level, marketing_messages";
 
 /// `SELECT` of every column from `customers`, then `rest`.
 fn select(rest: &str) -> String {
@@ -29,8 +29,8 @@ fn select(rest: &str) -> String {
 const INSERT: &str = "INSERT INTO customers (id, account_name, account_name_folded, \
      partner_id, association, associated_on, email, mobile_phone, country, label, real_name, \
      real_name_folded, xaccount_id, xaccount_type, verified_status, customer_type, frozen, \
-     level) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-     $17, $18) ON CONFLICT (id) DO NOTHING";
+     level, mobile_key, marketing_messages) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+     $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ON CONFLICT (id) DO NOTHING";
 
 /// A partner's associated customers as `SubCustomerFilter::matches` filters them, each filter
 /// NULL when absent: `$2` and `$3` the folded account and real name they contain, `$4` the
@@ -44,6 +44,9 @@ const SUB_CUSTOMERS: &str = "partner_id = $1 AND association IS NOT NULL \
      AND ($5 IS NULL OR association = $5) \
      AND ($6 IS NULL OR associated_on >= $6) AND ($7 IS NULL OR associated_on <= $7) \
      AND ($8 IS NULL OR id = $8)";
+
+const XACCOUNT_BOUND: &str =
+    "SELECT id FROM customers WHERE xaccount_type = $1 AND xaccount_id = $2";
 
 /// Customers written before names were kept folded too (migration 0003).
 const UNFOLDED: &str = "SELECT id, account_name, real_name FROM customers \
@@ -80,6 +83,7 @@ fn customer_row(row: &impl Columns) -> Result<Customer, StoreError> {
         customer_type: customer_type(row.int("customer_type")?)?,
         frozen: row.int("frozen")?,
         level: row.text("level")?,
+        marketing_messages: row.int("marketing_messages")? != 0,
     })
 }
 
@@ -134,10 +138,11 @@ fn accounts_with(identity: &UserIdentity) -> (&'static str, String) {
              (SELECT COUNT(*) FROM partners WHERE email = $1) AS n",
             email.clone(),
         ),
+        // A number that is no phone number has no key, and no account holds it.
         UserIdentity::Mobile(mobile) => (
-            "SELECT (SELECT COUNT(*) FROM customers WHERE mobile_phone = $1) + \
-             (SELECT COUNT(*) FROM partners WHERE mobile_phone = $1) AS n",
-            mobile.clone(),
+            "SELECT (SELECT COUNT(*) FROM customers WHERE mobile_key = $1) + \
+             (SELECT COUNT(*) FROM partners WHERE mobile_key = $1) AS n",
+            mobile_key(mobile).unwrap_or_default(),
         ),
     }
 }
@@ -173,6 +178,7 @@ impl<T: Backend> CustomerRows for T {
         let association = customer.association.as_ref();
         let account_name_folded = fold_case(&customer.account_name);
         let real_name_folded = customer.real_name.as_deref().map(fold_case);
+        let mobile_key = customer.mobile_phone.as_deref().and_then(mobile_key);
         let statement = Statement::new(INSERT)
             .bind(&customer.id.0)
             .bind(&customer.account_name)
@@ -191,8 +197,19 @@ impl<T: Backend> CustomerRows for T {
             .bind(verified_status_code(customer.verified_status))
             .bind(customer_type_code(customer.customer_type))
             .bind(customer.frozen)
-            .bind(&customer.level);
+            .bind(&customer.level)
+            .bind(mobile_key.as_deref())
+            .bind(i64::from(customer.marketing_messages));
         Ok(self.connection().execute(statement).await? == 1)
+    }
+
+    async fn xaccount_bound(
+        &mut self,
+        xaccount_type: &str,
+        xaccount_id: &str,
+    ) -> Result<bool, StoreError> {
+        let statement = Statement::new(XACCOUNT_BOUND).bind(xaccount_type).bind(xaccount_id);
+        Ok(self.connection().fetch_optional(statement).await?.is_some())
     }
 
     async fn sub_customers(
@@ -233,6 +250,34 @@ impl<T: Backend> CustomerRows for T {
             || statement(format!("SELECT COUNT(*) AS total FROM customers WHERE {SUB_CUSTOMERS}"));
         sql::paged(self.connection(), rows, count, customer_row).await
     }
+}
+
+/// Customers and partners written before migration 0005, with a mobile number and no key.
+const UNKEYED: [(&str, &str); 2] = [
+    (
+        "SELECT id, mobile_phone FROM customers \
+         WHERE mobile_key IS NULL AND mobile_phone IS NOT NULL ORDER BY id",
+        "UPDATE customers SET mobile_key = $1 WHERE id = $2",
+    ),
+    (
+        "SELECT id, mobile_phone FROM partners \
+         WHERE mobile_key IS NULL AND mobile_phone IS NOT NULL ORDER BY id",
+        "UPDATE partners SET mobile_key = $1 WHERE id = $2",
+    ),
+];
+
+/// Gives every customer and partner written before migration 0005 its mobile key. A number
+/// that has none keeps NULL (and is looked at again on the next start, which costs a scan of
+/// the partial index only).
+pub(crate) async fn key_mobiles<T: Backend>(tx: &mut T) -> Result<(), StoreError> {
+    for (unkeyed, set_key) in UNKEYED {
+        for row in tx.connection().fetch_all(Statement::new(unkeyed)).await? {
+            let Some(key) = mobile_key(&row.text("mobile_phone")?) else { continue };
+            let id = row.text("id")?;
+            tx.connection().execute(Statement::new(set_key).bind(&key).bind(&id)).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Gives every customer written before migration 0003 its folded names.

@@ -21,6 +21,7 @@ use partner_domain::{
     paging::{Page, Paged},
     partners::{IndirectPartnerFilter, Partner, PartnerId},
     time::ClockSetting,
+    verification::{Scene, VerificationCode},
 };
 
 mod access;
@@ -35,6 +36,7 @@ mod partners;
 mod postgres;
 mod sql;
 mod sqlite;
+mod verification;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -128,6 +130,7 @@ pub trait Tx:
     + ClockRows
     + AuditRows
     + IdempotencyRows
+    + VerificationRows
     + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
@@ -158,7 +161,16 @@ pub trait CustomerRows {
     async fn customer(&mut self, id: &CustomerId) -> Result<Option<Customer>, StoreError>;
     /// The customers among `ids` that exist, in no particular order.
     async fn customers_by_ids(&mut self, ids: &[CustomerId]) -> Result<Vec<Customer>, StoreError>;
+    /// Inserts a customer unless one with its id exists; tells whether it inserted. A second
+    /// customer bound to the same (`xaccount_type`, `xaccount_id`), or registered through the
+    /// API under a login name another registered customer has, is a `Conflict`.
     async fn insert_customer(&mut self, customer: &Customer) -> Result<bool, StoreError>;
+    /// Whether a customer is bound to this partner platform user.
+    async fn xaccount_bound(
+        &mut self,
+        xaccount_type: &str,
+        xaccount_id: &str,
+    ) -> Result<bool, StoreError>;
     /// One page of a partner's customers that `filter` matches (exactly as
     /// [`SubCustomerFilter::matches`] says), by association time then id, and how many match
     /// in all.
@@ -168,6 +180,32 @@ pub trait CustomerRows {
         filter: &SubCustomerFilter,
         page: Page,
     ) -> Result<Paged<Customer>, StoreError>;
+}
+
+#[async_trait]
+pub trait VerificationRows {
+    async fn insert_verification_code(&mut self, code: &VerificationCode)
+    -> Result<(), StoreError>;
+    /// How many codes were sent to `mobile` at or after `since`, whoever asked.
+    async fn codes_sent_since(&mut self, mobile: &str, since: Timestamp)
+    -> Result<u64, StoreError>;
+    /// The newest code `partner` asked for, for `mobile`, `scene` and `customer`.
+    async fn latest_verification_code(
+        &mut self,
+        partner: &PartnerId,
+        mobile: &str,
+        scene: Scene,
+        customer: Option<&CustomerId>,
+    ) -> Result<Option<VerificationCode>, StoreError>;
+    async fn record_failed_verification(&mut self, id: &str) -> Result<(), StoreError>;
+    /// Marks a code used; tells whether it was still unused (a code works once).
+    async fn use_verification_code(&mut self, id: &str, at: Timestamp) -> Result<bool, StoreError>;
+    /// The outbox, newest first: the codes sent to `mobile`, or to anyone.
+    async fn verification_outbox(
+        &mut self,
+        mobile: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<VerificationCode>, StoreError>;
 }
 
 #[async_trait]

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use partner_domain::{
     Timestamp,
-    customers::{FuzzyPattern, fold_case},
+    customers::{FuzzyPattern, fold_case, mobile_key},
     paging::{Page, Paged},
     partners::{IndirectPartnerFilter, Partner, PartnerId, PartnerKind},
 };
@@ -22,7 +22,8 @@ fn select(rest: &str) -> String {
 }
 
 const INSERT: &str = "INSERT INTO partners (id, name, name_folded, kind, parent_id, email, \
-     mobile_phone, associated_on, xaccount_types) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+     mobile_phone, associated_on, xaccount_types, mobile_key) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
      ON CONFLICT (id) DO NOTHING";
 
 /// A distributor's resellers as `IndirectPartnerFilter::matches` filters them, each filter
@@ -79,6 +80,7 @@ impl<T: Backend> PartnerRows for T {
     async fn insert_partner(&mut self, partner: &Partner) -> Result<bool, StoreError> {
         let name_folded = fold_case(&partner.name);
         let xaccount_types = partner.xaccount_types.join("\n");
+        let mobile_key = partner.mobile_phone.as_deref().and_then(mobile_key);
         let statement = Statement::new(INSERT)
             .bind(&partner.id.0)
             .bind(&partner.name)
@@ -88,7 +90,8 @@ impl<T: Backend> PartnerRows for T {
             .bind(partner.email.as_deref())
             .bind(partner.mobile_phone.as_deref())
             .bind(partner.associated_on.millis())
-            .bind(&xaccount_types);
+            .bind(&xaccount_types)
+            .bind(mobile_key.as_deref());
         Ok(self.connection().execute(statement).await? == 1)
     }
 

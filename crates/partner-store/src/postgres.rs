@@ -27,6 +27,7 @@ impl PostgresStore {
         let mut tx = PostgresTx { tx: pool.begin().await? };
         crate::partners::fold_names(&mut tx).await?;
         crate::customers::fold_names(&mut tx).await?;
+        crate::customers::key_mobiles(&mut tx).await?;
         Box::new(tx).commit().await?;
         Ok(PostgresStore { pool })
     }

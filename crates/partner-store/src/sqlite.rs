@@ -38,6 +38,7 @@ impl SqliteStore {
             SqliteTx { tx: Connection::Transaction(pool.begin_with("BEGIN IMMEDIATE").await?) };
         crate::partners::fold_names(&mut tx).await?;
         crate::customers::fold_names(&mut tx).await?;
+        crate::customers::key_mobiles(&mut tx).await?;
         Box::new(tx).commit().await?;
         Ok(SqliteStore { pool })
     }

@@ -21,3 +21,15 @@ def create_access_key(server, owner_type, owner_id):
     created = check_ok(operator_call(server, "POST", ACCESS_KEYS, {"owner_type": owner_type, "owner_id": owner_id}),
                        201)
     return Key(created["ak"], created["sk"], owner_id)
+
+
+def outbox(server, mobile=None):
+    """The messages of the verification-code outbox, newest first (to `mobile`, or all)."""
+    path = "/operator/v1/verification-codes"
+    query = () if mobile is None else (("mobile", mobile),)
+    return check_ok(call(server, "GET", path, OPERATOR, query=query))["messages"]
+
+
+def advance_clock(server, seconds):
+    """Moves the manual business clock of `server` forward."""
+    check_ok(operator_call(server, "POST", "/operator/v1/clock/advance", {"seconds": seconds}))

@@ -3,8 +3,10 @@
 // Test helpers outside `#[test]` functions may unwrap and index too: a panic is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod customers;
 mod funds;
 mod money;
 mod paging;
 mod partners;
 mod time;
+mod verification;

@@ -42,6 +42,7 @@ fn customer(id: &str, name: &str, kind: AssociationType, label: Option<&str>) ->
         customer_type: CustomerType::Unset,
         frozen: 0,
         level: "V0".into(),
+        marketing_messages: true,
     }
 }
 

@@ -3,8 +3,9 @@
 
 mod moves;
 
+pub use crate::retry::RetryKeys;
 pub(crate) use moves::{BatchState, FundMove};
-pub use moves::{CustomerFundsMove, ResellerFundsMove, RetryKeys};
+pub use moves::{CustomerFundsMove, ResellerFundsMove};
 
 use partner_domain::{
     Money, Timestamp,

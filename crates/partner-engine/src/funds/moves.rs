@@ -15,7 +15,7 @@ use partner_domain::{
 };
 use rust_decimal::Decimal;
 
-use crate::{Caller, Engine, EngineError, Internal, Principal};
+use crate::{Caller, Engine, EngineError, Internal, Principal, retry::RetryKeys};
 
 /// `UpdateCustomerAccountAmount` and `ReclaimToPartnerAccount` as the request gives them: the
 /// acting partner moves `amount` to or from its customer.
@@ -32,32 +32,6 @@ pub struct CustomerFundsMove {
 pub struct ResellerFundsMove {
     pub indirect_partner_id: String,
     pub amount: Decimal,
-}
-
-/// What makes a movement sent again answer like the first time instead of moving money again.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RetryKeys {
-    /// The client's own key (`X-Idempotency-Key`): a retry with it gets the first answer,
-    /// whatever its signature.
-    pub idempotency_key: Option<String>,
-    /// The request's signature: the same signed request seen again (a replay, within the
-    /// signature's 15 minutes) gets the first answer. The SDK signs a retry anew once a second
-    /// has passed, which makes it a new request, as on the real system.
-    pub signature: Option<String>,
-}
-
-impl RetryKeys {
-    /// No key: every call is a new movement (the engine's own callers, tests).
-    pub fn none() -> RetryKeys {
-        RetryKeys::default()
-    }
-
-    /// The keys a first answer is remembered and looked up under: the signature's, then the
-    /// client's own.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = String> + '_ {
-        let signature = self.signature.iter().map(|s| format!("signature:{s}"));
-        signature.chain(self.idempotency_key.iter().cloned())
-    }
 }
 
 impl From<CustomerFundsMove> for (Counterparty, Decimal) {

@@ -408,6 +408,7 @@ fn validate(file: file::WorldFile) -> Result<World, EngineError> {
                 customer_type: CustomerType::Unset,
                 frozen: 0,
                 level: "V0".to_owned(),
+                marketing_messages: true,
             },
             key,
             balance,
@@ -698,7 +699,7 @@ impl Engine {
     }
 
     /// Opens an account and funds it from the platform's issuing account of the same kind.
-    async fn open_account(
+    pub(crate) async fn open_account(
         &self,
         tx: &mut dyn Tx,
         owner: &Owner,

@@ -8,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     AppState,
     error::ApiError,
-    extract::{Authenticated, WireJson},
+    extract::{Authenticated, Retry, WireJson},
 };
 
 /// `ListSubCustomers`: the caller's customers, or its reseller's with `indirect_partner_id`.
@@ -42,7 +42,27 @@ pub(crate) async fn check_user_identity(
     Ok(Json(app.engine.check_user_identity(&caller, query).await?.into()))
 }
 
+/// `CreateSubCustomer`: registers a customer for a user of the partner's sales platform and
+/// associates it with the caller (or its reseller). `X-Idempotency-Key` makes a retry answer
+/// like the first call.
+#[utoipa::path(post, path = "/v2/partners/sub-customers", operation_id = "CreateSubCustomer",
+    security(("partner" = [])),
+    tag = "customers", request_body = wire::CreateCustomerV2Req,
+    responses((status = 200, body = wire::CreateSubCustomerResponse)))]
+pub(crate) async fn create_sub_customer(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Retry(retry): Retry,
+    WireJson(req): WireJson<wire::CreateCustomerV2Req>,
+) -> Result<Json<wire::CreateSubCustomerResponse>, ApiError> {
+    let request = req.try_into()?;
+    Ok(Json(app.engine.create_sub_customer(&caller, request, retry).await?.into()))
+}
+
 /// The customers operations, each with its route and OpenAPI entry.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_sub_customers)).routes(routes!(check_user_identity))
+    OpenApiRouter::new()
+        .routes(routes!(list_sub_customers))
+        .routes(routes!(check_user_identity))
+        .routes(routes!(create_sub_customer))
 }

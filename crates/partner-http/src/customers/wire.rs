@@ -2,17 +2,20 @@
 
 use partner_domain::{
     customers::{
-        AssociationType, Customer, CustomerType, IdentityCheck, SubCustomerFilter, VerifiedStatus,
+        AssociationType, Customer, CustomerType, IdentityCheck, RegistrationRequest,
+        SubCustomerFilter, VerifiedStatus,
     },
     paging::Paged,
 };
-use partner_engine::customers::{SubCustomerQuery, UserIdentityQuery};
+use partner_engine::customers::{
+    RegisteredCustomer, SubCustomerQuery, SubCustomerRegistration, UserIdentityQuery,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
     error::ApiError,
-    wire::{bounded, format_utc, utc_filter},
+    wire::{bounded, bounded_id, format_utc, utc_filter},
 };
 
 /// SDK `QuerySubCustomerListReq`.
@@ -218,6 +221,64 @@ impl From<IdentityCheck> for CheckUserIdentityResponse {
         CheckUserIdentityResponse {
             check_result: if check.available { "available" } else { "used_by_user" },
             mobile_remain_available_num: check.mobile_remaining,
+        }
+    }
+}
+
+/// SDK `CreateCustomerV2Req`. Absent and `null` are one here; `""` is kept apart where the
+/// reference gives it its own meaning (an empty mobile number, an empty password or code).
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CreateCustomerV2Req {
+    pub(crate) domain_name: Option<String>,
+    pub(crate) mobile_phone: Option<String>,
+    pub(crate) verification_code: Option<String>,
+    pub(crate) xaccount_id: String,
+    pub(crate) xaccount_type: String,
+    pub(crate) password: Option<String>,
+    pub(crate) is_close_market_ms: Option<String>,
+    pub(crate) cooperation_type: Option<String>,
+    pub(crate) indirect_partner_id: Option<String>,
+    pub(crate) include_association_result: Option<bool>,
+}
+
+/// A string kept as given (`""` included), bounded.
+fn kept(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+    value.map(|v| bounded_id(field, v, max)).transpose()
+}
+
+impl TryFrom<CreateCustomerV2Req> for SubCustomerRegistration {
+    type Error = ApiError;
+
+    fn try_from(req: CreateCustomerV2Req) -> Result<Self, ApiError> {
+        Ok(SubCustomerRegistration {
+            registration: RegistrationRequest {
+                xaccount_id: bounded_id("xaccount_id", req.xaccount_id, 128)?,
+                xaccount_type: bounded_id("xaccount_type", req.xaccount_type, 64)?,
+                domain_name: kept("domain_name", req.domain_name, 64)?,
+                mobile_phone: kept("mobile_phone", req.mobile_phone, 32)?,
+                verification_code: kept("verification_code", req.verification_code, 32)?,
+                password: kept("password", req.password, 64)?,
+                is_close_market_ms: kept("is_close_market_ms", req.is_close_market_ms, 8)?,
+                cooperation_type: kept("cooperation_type", req.cooperation_type, 8)?,
+            },
+            indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
+            include_association_result: req.include_association_result.unwrap_or(false),
+        })
+    }
+}
+
+/// SDK `CreateSubCustomerResponse`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CreateSubCustomerResponse {
+    domain_id: String,
+    domain_name: String,
+}
+
+impl From<RegisteredCustomer> for CreateSubCustomerResponse {
+    fn from(customer: RegisteredCustomer) -> Self {
+        CreateSubCustomerResponse {
+            domain_id: customer.domain_id.0,
+            domain_name: customer.domain_name,
         }
     }
 }

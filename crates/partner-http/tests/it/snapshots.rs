@@ -25,12 +25,11 @@ fn the_openapi_document() {
 fn every_declared_operation_is_routed_with_an_audience() {
     let table = partner_http::routes::operation_table();
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let n_declared: usize = ["partners", "customers", "funds", "operator"]
-        .iter()
-        .map(|domain| {
-            let text = std::fs::read_to_string(src.join(domain).join("mod.rs")).unwrap();
-            text.matches("#[utoipa::path(").count()
-        })
+    // Every domain's handlers live in its folder's mod.rs.
+    let n_declared: usize = std::fs::read_dir(&src)
+        .unwrap()
+        .filter_map(|entry| std::fs::read_to_string(entry.unwrap().path().join("mod.rs")).ok())
+        .map(|text| text.matches("#[utoipa::path(").count())
         .sum();
     assert_eq!(
         table.len(),

@@ -253,12 +253,49 @@ async fn accounts_holding_an_identity_are_counted_across_customers_and_partners(
             (UserIdentity::Email("SHARED@example.com".into()), 0),
             (UserIdentity::Mobile("0086-13800000001".into()), 2),
             (UserIdentity::Mobile("0086-13800000002".into()), 0),
+            // Numbers compare by their key: the world file's bare mainland number is one.
+            (UserIdentity::Mobile("13800000001".into()), 2),
+            (UserIdentity::Mobile("+86 13800000001".into()), 2),
         ];
         for (identity, n) in rows {
             assert_eq!(
                 tx.accounts_with_identity(&identity).await.unwrap(),
                 n,
                 "{}: {identity:?}",
+                b.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_platform_user_binds_one_customer_and_registered_names_are_unique() {
+    for b in backends().await {
+        let mut tx = b.store.write().await.unwrap();
+        tx.insert_partner(&partner("acme", PartnerKind::Distributor, None, 1)).await.unwrap();
+        let bound = |id: &str, name: &str, xaccount: &str| Customer {
+            account_name: name.into(),
+            xaccount_id: Some(xaccount.into()),
+            xaccount_type: Some("acme_platform".into()),
+            ..customer(id, "acme", 1)
+        };
+        tx.insert_customer(&bound("c1", "Buyer", "u1")).await.unwrap();
+        assert!(tx.xaccount_bound("acme_platform", "u1").await.unwrap(), "{}", b.name);
+        assert!(!tx.xaccount_bound("acme_platform", "u2").await.unwrap(), "{}", b.name);
+        assert!(!tx.xaccount_bound("other", "u1").await.unwrap(), "{}", b.name);
+        // World-file customers (no platform user) may share a name, as they always could.
+        tx.insert_customer(&customer("w1", "acme", 1)).await.unwrap();
+        tx.insert_customer(&Customer { account_name: "w1".into(), ..customer("w2", "acme", 1) })
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        for clash in [bound("c2", "Buyer2", "u1"), bound("c3", "BUYER", "u3")] {
+            let mut tx = b.store.write().await.unwrap();
+            let res = tx.insert_customer(&clash).await;
+            assert!(
+                matches!(res, Err(partner_store::StoreError::Conflict { .. })),
+                "{}: {res:?}",
                 b.name
             );
         }

@@ -16,6 +16,7 @@ mod funds;
 mod idempotency;
 mod partners;
 mod tidy;
+mod verification;
 
 use std::sync::Arc;
 
@@ -117,6 +118,7 @@ fn customer(id: &str, partner: &str, on: i64) -> Customer {
         customer_type: CustomerType::Enterprise,
         frozen: 0,
         level: "V3".into(),
+        marketing_messages: false,
     }
 }
 
