@@ -5,6 +5,7 @@ use partner_domain::{
     catalog::CatalogError,
     coupons::CouponError,
     customers::IdentityError,
+    divisions::DivisionError,
     funds::FundsError,
     money::MoneyError,
     paging::PageError,
@@ -51,6 +52,8 @@ pub enum EngineError {
     #[error(transparent)]
     Identity(#[from] IdentityError),
     #[error(transparent)]
+    Division(#[from] DivisionError),
+    #[error(transparent)]
     DateRange(#[from] DateRangeError),
     #[error(transparent)]
     Access(#[from] AccessError),
@@ -87,6 +90,7 @@ impl EngineError {
             EngineError::Page(err) => err.rule(),
             EngineError::Clock(err) => err.rule(),
             EngineError::Identity(err) => err.rule(),
+            EngineError::Division(err) => err.rule(),
             EngineError::DateRange(err) => err.rule(),
             EngineError::Access(err) => err.rule(),
             EngineError::Coupon(err) => err.rule(),
