@@ -11,6 +11,7 @@ use partner_domain::{
     catalog::CatalogError,
     coupons::CouponError,
     customers::IdentityError,
+    divisions::DivisionError,
     funds::FundsError,
     money::MoneyError,
     paging::PageError,
@@ -141,6 +142,7 @@ cbc_table!(engine: EngineError {
     Page => paging,
     Clock => clock,
     Identity => identities,
+    Division => divisions,
     DateRange => dates,
     Access => access,
     Coupon => coupons,
@@ -186,6 +188,12 @@ cbc_table!(identities: IdentityError {
     NameMalformed => BAD_REQUEST "CBC.0100",
     EmailMalformed => BAD_REQUEST "CBC.0100",
     MobileMalformed => BAD_REQUEST "CBC.0100",
+});
+
+cbc_table!(divisions: DivisionError {
+    UnknownLanguage => BAD_REQUEST "CBC.0100",
+    ProvinceCodeRequired => BAD_REQUEST "CBC.0100",
+    CityCodeRequired => BAD_REQUEST "CBC.0100",
 });
 
 cbc_table!(dates: DateRangeError {
