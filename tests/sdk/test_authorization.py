@@ -39,12 +39,15 @@ from huaweicloudsdkbss.v2 import (
     CreateCustomerV2Req,
     CreateSubCustomerRequest,
     CustomerInfoV2,
+    ListCitiesRequest,
+    ListCountiesRequest,
     ListCustomerAccountChangeRecordsRequest,
     ListCustomersBalancesDetailRequest,
     ListIndirectPartnersRequest,
     ListPartnerAccountChangeRecordsRequest,
     ListPartnerAdjustRecordsRequest,
     ListPartnerBalancesRequest,
+    ListProvincesRequest,
     ListSubCustomersRequest,
     QueryCustomersBalancesReq,
     QueryIndirectPartnersReq,
@@ -362,6 +365,21 @@ MATRIX = {
         lambda me, f: me.sdk.list_customer_account_change_records(ListCustomerAccountChangeRecordsRequest(**f)),
         allowed(CUSTOMER),
         fields=lambda me: {"balance_type": DEBIT},
+    ),
+    # --- Administrative divisions: the same data for every caller who may read it --------------
+    "ListProvinces": Row(
+        lambda me, f: me.sdk.list_provinces(ListProvincesRequest(**f)),
+        allowed(*DIRECT_PARTNERS, CUSTOMER, check=count_is(31)),
+    ),
+    "ListCities": Row(
+        lambda me, f: me.sdk.list_cities(ListCitiesRequest(**f)),
+        allowed(*DIRECT_PARTNERS, CUSTOMER, check=count_is(11)),
+        fields=lambda me: {"province_code": "CN-13"},
+    ),
+    "ListCounties": Row(
+        lambda me, f: me.sdk.list_counties(ListCountiesRequest(**f)),
+        allowed(*DIRECT_PARTNERS, CUSTOMER, check=count_is(22)),
+        fields=lambda me: {"city_code": "CN-13-001"},
     ),
     # --- IAM's domain look-up: every key, which sees its own account only -----------------------
     "KeystoneListAuthDomains": Row(

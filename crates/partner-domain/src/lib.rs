@@ -9,6 +9,7 @@ pub mod audit;
 pub mod catalog;
 pub mod coupons;
 pub mod customers;
+pub mod divisions;
 pub mod funds;
 pub mod money;
 pub mod paging;

@@ -5,6 +5,7 @@ use partner_domain::{
     catalog::CatalogError,
     coupons::CouponError,
     customers::{IdentityError, RegistrationError},
+    divisions::DivisionError,
     funds::FundsError,
     money::MoneyError,
     paging::PageError,
@@ -56,6 +57,8 @@ pub enum EngineError {
     #[error(transparent)]
     Verification(#[from] VerificationError),
     #[error(transparent)]
+    Division(#[from] DivisionError),
+    #[error(transparent)]
     DateRange(#[from] DateRangeError),
     #[error(transparent)]
     Access(#[from] AccessError),
@@ -94,6 +97,7 @@ impl EngineError {
             EngineError::Identity(err) => err.rule(),
             EngineError::Registration(err) => err.rule(),
             EngineError::Verification(err) => err.rule(),
+            EngineError::Division(err) => err.rule(),
             EngineError::DateRange(err) => err.rule(),
             EngineError::Access(err) => err.rule(),
             EngineError::Coupon(err) => err.rule(),

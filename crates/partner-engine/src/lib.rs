@@ -21,6 +21,7 @@ pub mod access;
 pub mod clock;
 mod committer;
 pub mod customers;
+pub mod divisions;
 mod error;
 pub mod funds;
 pub mod partners;
@@ -120,6 +121,7 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> Engine {
+        divisions::load();
         Engine {
             store,
             clock,

@@ -11,6 +11,7 @@ use partner_domain::{
     catalog::CatalogError,
     coupons::CouponError,
     customers::{IdentityError, RegistrationError},
+    divisions::DivisionError,
     funds::FundsError,
     money::MoneyError,
     paging::PageError,
@@ -144,6 +145,7 @@ cbc_table!(engine: EngineError {
     Identity => identities,
     Registration => registrations,
     Verification => verifications,
+    Division => divisions,
     DateRange => dates,
     Access => access,
     Coupon => coupons,
@@ -218,6 +220,12 @@ cbc_table!(verifications: VerificationError {
     CodeExpired => BAD_REQUEST "CBC.99004008",
     TooManyFailedAttempts => BAD_REQUEST "CBC.99004009",
     CodeWrong => BAD_REQUEST "CBC.99004010",
+});
+
+cbc_table!(divisions: DivisionError {
+    UnknownLanguage => BAD_REQUEST "CBC.0100",
+    ProvinceCodeRequired => BAD_REQUEST "CBC.0100",
+    CityCodeRequired => BAD_REQUEST "CBC.0100",
 });
 
 cbc_table!(dates: DateRangeError {

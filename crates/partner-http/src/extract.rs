@@ -59,6 +59,22 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for WirePat
     }
 }
 
+/// The `X-Language` header, as sent (the SDK sends it from the request's `x_language`); a value
+/// that is not visible ASCII is `CBC.0100`. Which languages there are is the domain's rule.
+pub(crate) struct XLanguage(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for XLanguage {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get("x-language") else { return Ok(XLanguage(None)) };
+        let language = value
+            .to_str()
+            .map_err(|_| ApiError::parameter("invalid X-Language: zh_cn or en_us"))?;
+        Ok(XLanguage(Some(language.to_owned())))
+    }
+}
+
 /// The authenticated caller, put in place by the gateway.
 pub(crate) struct Authenticated(pub Caller);
 

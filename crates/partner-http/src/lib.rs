@@ -18,6 +18,7 @@ use partner_engine::Engine;
 
 pub mod auth;
 mod customers;
+mod divisions;
 pub mod error;
 mod extract;
 mod funds;

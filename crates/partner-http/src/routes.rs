@@ -9,7 +9,7 @@ use partner_engine::Principal;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{AppState, customers, funds, openapi, operator, partners, verification};
+use crate::{AppState, customers, divisions, funds, openapi, operator, partners, verification};
 
 /// The security scheme of partners' access keys: `security(("partner" = []))`.
 pub const PARTNER_KEYS: &str = "partner";
@@ -79,6 +79,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .merge(partners::routes())
         .merge(customers::routes())
         .merge(funds::routes())
+        .merge(divisions::routes())
         .merge(operator::routes())
         .merge(verification::routes())
 }

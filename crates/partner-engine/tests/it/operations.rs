@@ -7,7 +7,10 @@ use partner_domain::{
     partners::IndirectPartnerFilter,
 };
 use partner_engine::{
-    Caller, EngineError, customers::SubCustomerQuery, partners::IndirectPartnerQuery,
+    Caller, EngineError,
+    customers::SubCustomerQuery,
+    divisions::{CityQuery, DivisionPageQuery},
+    partners::IndirectPartnerQuery,
 };
 
 use crate::support::{TestEngine, customer, operator, partner};
@@ -48,6 +51,10 @@ async fn authorization_matrix() {
                 "ShowCustomerAccountBalances",
                 outcome(e.show_customer_account_balances(caller).await),
             ),
+            (
+                "ListProvinces",
+                outcome(e.list_provinces(caller, DivisionPageQuery::default()).await),
+            ),
             ("ShowClock", outcome(e.show_clock(caller).await)),
         ];
         for (op, res) in rows {
@@ -59,29 +66,56 @@ tier-1             ListIndirectPartners         ok
 tier-1             ListSubCustomers             ok
 tier-1             ListPartnerBalances          ok
 tier-1             ShowCustomerAccountBalances  OperationNotOpenToCaller
+tier-1             ListProvinces                ok
 tier-1             ShowClock                    OperationNotOpenToCaller
 tier-2             ListIndirectPartners         OperationNotOpenToPartnerKind
 tier-2             ListSubCustomers             OperationNotOpenToPartnerKind
 tier-2             ListPartnerBalances          ok
 tier-2             ShowCustomerAccountBalances  OperationNotOpenToCaller
+tier-2             ListProvinces                OperationNotOpenToPartnerKind
 tier-2             ShowClock                    OperationNotOpenToCaller
 solution provider  ListIndirectPartners         OperationNotOpenToPartnerKind
 solution provider  ListSubCustomers             ok
 solution provider  ListPartnerBalances          ok
 solution provider  ShowCustomerAccountBalances  OperationNotOpenToCaller
+solution provider  ListProvinces                ok
 solution provider  ShowClock                    OperationNotOpenToCaller
 customer           ListIndirectPartners         OperationNotOpenToCaller
 customer           ListSubCustomers             OperationNotOpenToCaller
 customer           ListPartnerBalances          OperationNotOpenToCaller
 customer           ShowCustomerAccountBalances  ok
+customer           ListProvinces                ok
 customer           ShowClock                    OperationNotOpenToCaller
 operator           ListIndirectPartners         OperationNotOpenToCaller
 operator           ListSubCustomers             OperationNotOpenToCaller
 operator           ListPartnerBalances          OperationNotOpenToCaller
 operator           ShowCustomerAccountBalances  OperationNotOpenToCaller
+operator           ListProvinces                OperationNotOpenToCaller
 operator           ShowClock                    ok
 ";
     assert_eq!(table, expect);
+}
+
+#[tokio::test]
+async fn the_division_lists_check_the_caller_then_the_request() {
+    let t = TestEngine::with_world().await;
+    let cities = |province_code: &str, language: Option<&str>, limit| CityQuery {
+        province_code: province_code.into(),
+        page: DivisionPageQuery { language: language.map(str::to_owned), offset: None, limit },
+    };
+    let page = t.engine.list_cities(&customer("c-acme-1"), cities("CN-13", None, None)).await;
+    let page = page.unwrap();
+    assert_eq!((page.total, page.rows.len()), (11, 10));
+    let cases = [
+        (partner("bolt"), cities("", Some("fr"), Some(0)), "OperationNotOpenToPartnerKind"),
+        (partner("acme"), cities("", Some("fr"), Some(0)), "UnknownLanguage"),
+        (partner("acme"), cities("", None, Some(0)), "LimitOutOfRange"),
+        (partner("acme"), cities("", None, None), "ProvinceCodeRequired"),
+        (partner("acme"), cities("CN-99", None, None), "ok"),
+    ];
+    for (caller, query, expected) in cases {
+        assert_eq!(outcome(t.engine.list_cities(&caller, query).await), expected);
+    }
 }
 
 #[tokio::test]
