@@ -91,6 +91,12 @@ SOLUTION_PROVIDER = "solution-provider"
 CUSTOMER = "customer"
 OPERATOR = "operator"  # an operator key of the world (no X-Domain-Id)
 KINDS = (DISTRIBUTOR, RESELLER, FOREIGN_RESELLER, SOLUTION_PROVIDER, CUSTOMER, OPERATOR)
+# Members (operator accounts) of the distributor: a row's outcome for them follows from the
+# distributor's and from the operation's permission items (customers.md §10), so no row names
+# them. One holds every item; one holds none, and is refused wherever an item is listed.
+MEMBER_WITH_ITEMS = "member-with-its-items"
+MEMBER_WITHOUT_ITEMS = "member-without-items"
+MEMBER_KINDS = (MEMBER_WITH_ITEMS, MEMBER_WITHOUT_ITEMS)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ class Caller:
     id: str
     customer: str
     reseller: str
+    key: str | None = None  # the KEYS entry it signs with, when not `id`'s own
 
 
 CALLERS = {
@@ -111,6 +118,8 @@ CALLERS = {
     SOLUTION_PROVIDER: Caller("sp-nova", customer="cust-nova-02", reseller="resel-bolt"),
     CUSTOMER: Caller("cust-acme-01", customer="cust-acme-01", reseller="resel-bolt"),
     OPERATOR: Caller("ops", customer="cust-acme-01", reseller="resel-bolt"),
+    MEMBER_WITH_ITEMS: Caller("dist-acme", customer="cust-acme-01", reseller="resel-bolt", key="dist-acme/all"),
+    MEMBER_WITHOUT_ITEMS: Caller("dist-acme", customer="cust-acme-01", reseller="resel-bolt", key="dist-acme/idle"),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -420,6 +429,20 @@ MATRIX = {
         allowed(OPERATOR),
         fields=lambda me: {"ak": create_access_key(me.server, "partner", "resel-cove").ak},  # a key to revoke
     ),
+    "ShowPartnerOrganization": Row(
+        lambda me, f: me.call("GET", "/operator/v1/partners/dist-acme/organization"),
+        allowed(OPERATOR),
+    ),
+    "CreatePartnerRole": Row(
+        lambda me, f: me.call("POST", "/operator/v1/partners/resel-cove/roles", body=f),
+        allowed(OPERATOR),
+        fields=lambda me: {"name": f"role-{uuid.uuid4().hex[:8]}", "permissions": ["BPC_ITEM_SUBCUSTSERV_010100"]},
+    ),
+    "CreatePartnerMember": Row(
+        lambda me, f: me.call("POST", "/operator/v1/partners/resel-cove/members", body=f),
+        allowed(OPERATOR),
+        fields=lambda me: {"name": f"member-{uuid.uuid4().hex[:8]}", "roles": []},
+    ),
     "ListVerificationCodes": Row(
         lambda me, f: me.call("GET", "/operator/v1/verification-codes"),
         allowed(OPERATOR),
@@ -439,7 +462,7 @@ class Me:
         caller = CALLERS[kind]
         self.server, self.kind = server, kind
         self.id, self.customer, self.reseller = caller.id, caller.customer, caller.reseller
-        self.key = KEYS[caller.id]
+        self.key = KEYS[caller.key or caller.id]
         self.sent = []
         recorder = HttpHandler().add_request_handler(self._record_sdk_request)
         # An operator key has no domain id: the SDK is given the endpoint, so it does not look one up.
@@ -489,6 +512,15 @@ def check_outcome(row, me, fields, outcome, default_fields):
         assert body == plain, f"{me.kind} {me.id}: the fields {fields} changed the answer: {body} != {plain}"
 
 
+def member_outcome(row, kind, items):
+    """What a member of the distributor gets: the distributor's outcome, unless it holds none
+    of the operation's permission items (`items`, from /openapi.json), which is the real 403."""
+    outcome = row.outcomes[DISTRIBUTOR]
+    if kind == MEMBER_WITHOUT_ITEMS and items and isinstance(outcome, Allowed):
+        return FORBIDDEN
+    return outcome
+
+
 def route_pattern(path):
     """A regex of an OpenAPI path: `{name}` matches one segment."""
     return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
@@ -511,6 +543,20 @@ def matrix_server(backend, tmp_path_factory):
     """A server of its own (world.toml, rate limits off): the matrix moves money and keys."""
     with running_server(backend, tmp_path_factory.mktemp(f"matrix-{backend}")) as srv:
         yield srv
+
+
+@pytest.fixture(scope="module")
+def permission_items(matrix_server):
+    """{operationId: [permission item]} of every operation that lists any (its `partner`
+    security requirement's scopes)."""
+    doc = check_ok(matrix_server.get("/openapi.json"))
+    found = {}
+    for methods in doc["paths"].values():
+        for operation in methods.values():
+            for requirement in operation.get("security", []):
+                if requirement.get("partner"):
+                    found[operation["operationId"]] = requirement["partner"]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -565,6 +611,30 @@ def test_who_may_call(matrix_server, routes, operation, kind):
     fields = row.fields(me)
     check_outcome(row, me, fields, row.outcomes[kind], fields)
     check_requests_reached(me, operation, routes)
+
+
+MEMBER_CELLS = [pytest.param(operation, kind, id=f"{operation}-{kind}") for operation in MATRIX for kind in MEMBER_KINDS]
+
+
+@pytest.mark.parametrize("operation, kind", MEMBER_CELLS)
+def test_what_a_member_may_call(matrix_server, routes, permission_items, operation, kind):
+    row = MATRIX[operation]
+    me = Me(matrix_server, kind)
+    fields = row.fields(me)
+    check_outcome(row, me, fields, member_outcome(row, kind, permission_items.get(operation)), fields)
+    check_requests_reached(me, operation, routes)
+
+
+def test_a_member_holding_one_listed_item_may_call(matrix_server):
+    """customers.md §13.14: only BPC_ITEM_SUBCUSTSERV_010500 lets a member list customers, and
+    not register one."""
+    client = sdk_client(matrix_server, KEYS["dist-acme/t2-viewer"])
+    wire_body(client.list_sub_customers(ListSubCustomersRequest(body=QuerySubCustomerListReq())),
+              "ListSubCustomersResponse")
+    request = CreateSubCustomerRequest(body=CreateCustomerV2Req(xaccount_id=uuid.uuid4().hex, xaccount_type="acme_platform"))
+    with pytest.raises(ClientRequestException) as info:
+        client.create_sub_customer(request)
+    check_sdk_error(info.value, 403, "CBC.0151")
 
 
 OWNERSHIP = [pytest.param(operation, case, id=f"{operation}-{case.caller}-{case.what}")

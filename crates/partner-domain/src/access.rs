@@ -34,6 +34,9 @@ pub struct AccessKey {
     pub sk: String,
     pub owner_kind: OwnerKind,
     pub owner_id: String,
+    /// For a partner's key: the member (operator account) it belongs to, `None` for the main
+    /// account.
+    pub member: Option<String>,
     pub created_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
 }

@@ -11,6 +11,7 @@ pub mod coupons;
 pub mod customers;
 pub mod divisions;
 pub mod funds;
+pub mod members;
 pub mod money;
 pub mod paging;
 pub mod partners;

@@ -1,7 +1,7 @@
 //! Access keys: authenticating a key and the operator operations that issue and revoke them.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeSet, HashMap},
     sync::Mutex,
     time::{Duration, Instant},
 };
@@ -10,6 +10,7 @@ use partner_domain::{
     Timestamp,
     access::{self, AccessKey, OwnerKind},
     customers::CustomerId,
+    members,
     partners::PartnerId,
 };
 
@@ -20,6 +21,15 @@ use crate::{Caller, Engine, EngineError, Principal};
 pub struct Credential {
     pub sk: String,
     pub principal: Principal,
+    /// For a member's key: the member, who acts as its partner with its roles' items only.
+    pub member: Option<MemberGrant>,
+}
+
+/// A partner's member (operator account) and every permission item its roles hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberGrant {
+    pub name: String,
+    pub permissions: BTreeSet<String>,
 }
 
 /// How long a key read from the database is trusted before it is read again. A key revoked on
@@ -92,8 +102,23 @@ impl Engine {
             OwnerKind::Customer => Principal::Customer(CustomerId(key.owner_id)),
             OwnerKind::Operator => Principal::Operator(key.owner_id),
         };
+        let member = match (&principal, &key.member) {
+            (Principal::Partner(partner), Some(name)) => {
+                let Some(member) = tx.member(partner, name).await? else {
+                    // A key of a member that is gone speaks for nobody.
+                    self.credentials.put(ak, None, now);
+                    return Ok(None);
+                };
+                let roles = tx.roles_of(partner).await?;
+                Some(MemberGrant {
+                    name: name.clone(),
+                    permissions: members::grant(&member, &roles),
+                })
+            }
+            _ => None,
+        };
         let sk = crate::secrets::open(self.vault.as_ref(), &key.ak, key.sk)?;
-        let credential = Credential { sk, principal };
+        let credential = Credential { sk, principal, member };
         self.credentials.put(ak, Some(&credential), now);
         Ok(Some(credential))
     }
@@ -122,9 +147,13 @@ impl Engine {
         caller: &Caller,
         owner_kind: OwnerKind,
         owner_id: &str,
+        member: Option<&str>,
     ) -> Result<AccessKey, EngineError> {
         self.calling_operator(caller)?;
-        let target = format!("{}:{owner_id}", owner_kind.code());
+        let target = match member {
+            Some(name) => format!("{}:{owner_id}/{name}", owner_kind.code()),
+            None => format!("{}:{owner_id}", owner_kind.code()),
+        };
         let res = async {
             let mut tx = self.store.write().await?;
             let exists = match owner_kind {
@@ -140,6 +169,15 @@ impl Engine {
                     id: owner_id.to_owned(),
                 });
             }
+            if let Some(name) = member {
+                let partner = PartnerId(owner_id.to_owned());
+                let found =
+                    owner_kind == OwnerKind::Partner && tx.member(&partner, name).await?.is_some();
+                if !found {
+                    let id = format!("{owner_id}/{name}");
+                    return Err(EngineError::UnknownOwner { kind: "member", id });
+                }
+            }
             let now = self.now(&mut *tx).await?;
             let key = AccessKey {
                 ak: self.ids.next_id().to_uppercase().chars().take(20).collect(),
@@ -149,6 +187,7 @@ impl Engine {
                     .collect(),
                 owner_kind,
                 owner_id: owner_id.to_owned(),
+                member: member.map(str::to_owned),
                 created_at: now,
                 revoked_at: None,
             };

@@ -7,6 +7,7 @@ use partner_domain::{
     customers::{IdentityError, RegistrationError},
     divisions::DivisionError,
     funds::FundsError,
+    members::MemberError,
     money::MoneyError,
     paging::PageError,
     partners::PartnerError,
@@ -59,6 +60,8 @@ pub enum EngineError {
     #[error(transparent)]
     Division(#[from] DivisionError),
     #[error(transparent)]
+    Member(#[from] MemberError),
+    #[error(transparent)]
     DateRange(#[from] DateRangeError),
     #[error(transparent)]
     Access(#[from] AccessError),
@@ -75,6 +78,9 @@ pub enum EngineError {
     /// An idempotency key came back with another operation or other content.
     #[error("the idempotency key {0:?} was used for a different request")]
     IdempotencyKeyReused(String),
+    /// What the request would create exists already (operator API).
+    #[error("{0}")]
+    Conflict(String),
     /// More movements wait for the group commit than it queues: shed, to be retried.
     #[error("the server is busy: retry later")]
     Overloaded,
@@ -98,6 +104,7 @@ impl EngineError {
             EngineError::Registration(err) => err.rule(),
             EngineError::Verification(err) => err.rule(),
             EngineError::Division(err) => err.rule(),
+            EngineError::Member(err) => err.rule(),
             EngineError::DateRange(err) => err.rule(),
             EngineError::Access(err) => err.rule(),
             EngineError::Coupon(err) => err.rule(),
@@ -106,6 +113,7 @@ impl EngineError {
             EngineError::UnknownAccessKey(_) => "UnknownAccessKey",
             EngineError::WorldInvalid(_) => "WorldInvalid",
             EngineError::IdempotencyKeyReused(_) => "IdempotencyKeyReused",
+            EngineError::Conflict(_) => "Conflict",
             EngineError::Overloaded => "Overloaded",
             EngineError::Internal(_) => "Internal",
         }

@@ -24,6 +24,7 @@ pub mod customers;
 pub mod divisions;
 mod error;
 pub mod funds;
+pub mod members;
 pub mod partners;
 mod retry;
 pub mod secrets;
@@ -79,6 +80,9 @@ pub enum Principal {
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub principal: Principal,
+    /// The partner's member (operator account) calling with its own key; `None` for a main
+    /// account. It acts as its partner: the gateway has checked its permission items.
+    pub member: Option<String>,
     pub source_ip: String,
     pub request_id: String,
 }
@@ -93,6 +97,7 @@ impl Caller {
     pub fn system() -> Caller {
         Caller {
             principal: Principal::System,
+            member: None,
             source_ip: "local".into(),
             request_id: String::new(),
         }
@@ -100,7 +105,11 @@ impl Caller {
 
     fn actor(&self) -> Actor {
         match &self.principal {
-            Principal::Partner(id) => Actor::Partner(id.0.clone()),
+            Principal::Partner(id) => match &self.member {
+                // The audit trail says which member acted: `acme/alice`.
+                Some(member) => Actor::Partner(format!("{id}/{member}")),
+                None => Actor::Partner(id.0.clone()),
+            },
             Principal::Customer(id) => Actor::Customer(id.0.clone()),
             Principal::Operator(name) => Actor::Operator(name.clone()),
             Principal::System => Actor::System,

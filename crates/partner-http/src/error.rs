@@ -13,6 +13,7 @@ use partner_domain::{
     customers::{IdentityError, RegistrationError},
     divisions::DivisionError,
     funds::FundsError,
+    members::MemberError,
     money::MoneyError,
     paging::PageError,
     partners::PartnerError,
@@ -134,6 +135,7 @@ cbc_table!(engine: EngineError {
     UnknownAccessKey => NOT_FOUND "PC.UnknownAccessKey",
     WorldInvalid => BAD_REQUEST "PC.WorldInvalid",
     IdempotencyKeyReused => CONFLICT "PC.IdempotencyKeyReused",
+    Conflict => CONFLICT "PC.Conflict",
     Overloaded => TOO_MANY_REQUESTS "APIG.0308",
     Internal => INTERNAL_SERVER_ERROR "CBC.0999",
 } wraps {
@@ -146,6 +148,7 @@ cbc_table!(engine: EngineError {
     Registration => registrations,
     Verification => verifications,
     Division => divisions,
+    Member => members,
     DateRange => dates,
     Access => access,
     Coupon => coupons,
@@ -228,6 +231,14 @@ cbc_table!(divisions: DivisionError {
     CityCodeRequired => BAD_REQUEST "CBC.0100",
 });
 
+cbc_table!(members: MemberError {
+    NameMalformed => BAD_REQUEST "PC.MemberInvalid",
+    PermissionItemMalformed => BAD_REQUEST "PC.MemberInvalid",
+    TooManyRoles => BAD_REQUEST "PC.MemberInvalid",
+    UnknownRole => BAD_REQUEST "PC.MemberInvalid",
+    PermissionItemMissing => FORBIDDEN "CBC.0151",
+});
+
 cbc_table!(dates: DateRangeError {
     BeginAfterEnd => BAD_REQUEST "CBC.0100",
     SpansMoreThanOneYear => BAD_REQUEST "CBC.0100",
@@ -269,6 +280,7 @@ impl From<EngineError> for ApiError {
                 return ApiError::internal();
             }
             EngineError::OperationNotOpenToCaller
+            | EngineError::Member(MemberError::PermissionItemMissing(_))
             | EngineError::Partner(PartnerError::OperationNotOpenToPartnerKind { .. }) => {
                 format!("Access denied: {err}")
             }

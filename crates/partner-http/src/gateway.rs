@@ -9,7 +9,8 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use partner_engine::{Caller, EngineError, Principal};
+use partner_domain::members;
+use partner_engine::{Caller, EngineError, Principal, access::MemberGrant};
 
 use crate::{
     AppState,
@@ -69,7 +70,7 @@ async fn guard(
             return ApiError::parameter("the request body cannot be read").into_response();
         }
     };
-    let (principal, signature) = match authenticate(app, &parts, &body, &source_ip).await {
+    let (principal, member, signature) = match authenticate(app, &parts, &body, &source_ip).await {
         Ok(verified) => verified,
         Err(GatewayError::Auth(err)) => {
             return ApiError::new(StatusCode::UNAUTHORIZED, "APIG.0301", err.to_string())
@@ -84,7 +85,10 @@ async fn guard(
         Principal::Operator(name) => format!("operator:{name}"),
         Principal::System => "system".to_owned(),
     };
-    let caller = Caller { principal, source_ip, request_id };
+    let member_refusal = member
+        .as_ref()
+        .and_then(|m| members::may_call(&m.permissions, &operation.permission_items).err());
+    let caller = Caller { principal, member: member.map(|m| m.name), source_ip, request_id };
     // Flow control comes first, so that refusals (audited, for mutations) are throttled too.
     let mut res = if let (Some(throttle), Some(limit)) = (&app.throttle, operation.per_second)
         && !throttle.admit(&caller.source_ip, &operation.name, &caller_label, limit, Instant::now())
@@ -98,6 +102,13 @@ async fn guard(
     } else if !operation.audience.admits(&caller.principal) {
         // Refused before its body is parsed: a key of the wrong kind learns nothing more.
         let refusal = EngineError::OperationNotOpenToCaller;
+        if operation.mutates() {
+            app.engine.audit_refusal(&caller, &operation.name, "-".to_owned(), &refusal).await;
+        }
+        ApiError::from(refusal).into_response()
+    } else if let Some(refusal) = member_refusal {
+        // A member whose roles hold none of the operation's permission items: the real 403.
+        let refusal = EngineError::Member(refusal);
         if operation.mutates() {
             app.engine.audit_refusal(&caller, &operation.name, "-".to_owned(), &refusal).await;
         }
@@ -136,7 +147,7 @@ async fn authenticate(
     parts: &axum::http::request::Parts,
     body: &[u8],
     source_ip: &str,
-) -> Result<(Principal, String), GatewayError> {
+) -> Result<(Principal, Option<MemberGrant>, String), GatewayError> {
     let header =
         |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let authorization =
@@ -184,7 +195,7 @@ async fn authenticate(
             return Err(GatewayError::Auth(AuthError::DomainMismatch));
         }
     }
-    Ok((credential.principal, authorization.signature))
+    Ok((credential.principal, credential.member, authorization.signature))
 }
 
 /// The verified signature of a request: the same signed request seen again is a replay.

@@ -64,6 +64,10 @@ pub struct Operation {
     pub per_second: Option<u32>,
     /// The largest body the gateway reads; a larger one is refused unread (413 `APIG.0201`).
     pub body_limit: usize,
+    /// The permission items a partner's member needs one of (customers.md §10): the scopes of
+    /// the `partner` security requirement, `security(("partner" = ["BPC_ITEM_…"]))`. None: every
+    /// member may call.
+    pub permission_items: Vec<String>,
 }
 
 impl Operation {
@@ -134,6 +138,7 @@ fn operations_of(doc: &serde_json::Value) -> Vec<Operation> {
                 audience,
                 per_second,
                 body_limit,
+                permission_items: permission_items_of(op),
             });
         }
     }
@@ -152,6 +157,18 @@ fn audience_of(op: &serde_json::Value) -> Audience {
         }
     }
     audience
+}
+
+/// The scopes of an operation's `partner` security requirement.
+fn permission_items_of(op: &serde_json::Value) -> Vec<String> {
+    let requirements = op.get("security").and_then(|s| s.as_array());
+    requirements
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get(PARTNER_KEYS).and_then(|scopes| scopes.as_array()))
+        .flatten()
+        .filter_map(|item| item.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// Every routed operation, in path order.

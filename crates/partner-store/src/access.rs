@@ -14,10 +14,10 @@ use crate::{
 const OPERATOR_EXISTS: &str = "SELECT COUNT(*) AS total FROM operators WHERE name = $1";
 const INSERT_OPERATOR: &str = "INSERT INTO operators (name) VALUES ($1) ON CONFLICT DO NOTHING";
 
-const KEY_COLUMNS: &str = "ak, sk, owner_kind, owner_id, created_at, revoked_at";
+const KEY_COLUMNS: &str = "ak, sk, owner_kind, owner_id, member, created_at, revoked_at";
 
 const INSERT_KEY: &str = "INSERT INTO access_keys (ak, sk, owner_kind, owner_id, created_at, \
-     revoked_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ak) DO NOTHING";
+     revoked_at, member) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (ak) DO NOTHING";
 
 const REVOKE_KEY: &str =
     "UPDATE access_keys SET revoked_at = $1 WHERE ak = $2 AND revoked_at IS NULL";
@@ -30,6 +30,7 @@ fn access_key_row(row: &impl Columns) -> Result<AccessKey, StoreError> {
         owner_kind: OwnerKind::from_code(&owner_kind)
             .ok_or_else(|| sql::corrupt("access_keys.owner_kind", owner_kind))?,
         owner_id: row.text("owner_id")?,
+        member: row.text_or_null("member")?,
         created_at: sql::at(row.int("created_at")?),
         revoked_at: row.int_or_null("revoked_at")?.map(sql::at),
     })
@@ -60,7 +61,8 @@ impl<T: Backend> AccessRows for T {
             .bind(key.owner_kind.code())
             .bind(&key.owner_id)
             .bind(key.created_at.millis())
-            .bind(key.revoked_at.map(Timestamp::millis));
+            .bind(key.revoked_at.map(Timestamp::millis))
+            .bind(key.member.as_deref());
         Ok(self.connection().execute(statement).await? == 1)
     }
 

@@ -18,6 +18,7 @@ use partner_domain::{
         AccountId, AccountKind, AdjustRecord, AdjustRecordFilter, FundAccount, LedgerEntry,
         LedgerEntryFilter, Owner, Transfer,
     },
+    members::{Member, Role},
     paging::{Page, Paged},
     partners::{IndirectPartnerFilter, Partner, PartnerId},
     time::ClockSetting,
@@ -32,6 +33,7 @@ mod coupons;
 mod customers;
 mod funds;
 mod idempotency;
+mod members;
 mod partners;
 mod postgres;
 mod sql;
@@ -131,6 +133,7 @@ pub trait Tx:
     + AuditRows
     + IdempotencyRows
     + VerificationRows
+    + MemberRows
     + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
@@ -180,6 +183,23 @@ pub trait CustomerRows {
         filter: &SubCustomerFilter,
         page: Page,
     ) -> Result<Paged<Customer>, StoreError>;
+}
+
+#[async_trait]
+pub trait MemberRows {
+    /// Inserts a role unless the partner has one of its name; tells whether it inserted.
+    async fn insert_role(&mut self, role: &Role) -> Result<bool, StoreError>;
+    /// A partner's roles, by name.
+    async fn roles_of(&mut self, partner: &PartnerId) -> Result<Vec<Role>, StoreError>;
+    /// Inserts a member unless the partner has one of its name; tells whether it inserted.
+    async fn insert_member(&mut self, member: &Member) -> Result<bool, StoreError>;
+    async fn member(
+        &mut self,
+        partner: &PartnerId,
+        name: &str,
+    ) -> Result<Option<Member>, StoreError>;
+    /// A partner's members, by name.
+    async fn members_of(&mut self, partner: &PartnerId) -> Result<Vec<Member>, StoreError>;
 }
 
 #[async_trait]

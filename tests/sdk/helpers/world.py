@@ -21,11 +21,17 @@ def _world_keys():
     for entity in WORLD["partners"] + WORLD["customers"]:
         if "ak" in entity:
             keys[entity["id"]] = Key(entity["ak"], entity["sk"], entity["id"])
+    for partner in WORLD["partners"]:
+        for member in partner.get("members", []):
+            if "ak" in member:
+                # A member's key signs for its partner's account (X-Domain-Id is the partner's).
+                keys[f"{partner['id']}/{member['name']}"] = Key(member["ak"], member["sk"], partner["id"])
     return keys
 
 
 KEYS = _world_keys()
-"""{world id: Key} of every entity with a key; operators by name (`ops`)."""
+"""{world id: Key} of every entity with a key; operators by name (`ops`); a partner's members as
+`partner/member` (`dist-acme/idle`)."""
 OPERATOR = KEYS["ops"]
 
 

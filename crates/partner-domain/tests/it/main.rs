@@ -6,6 +6,7 @@
 mod customers;
 mod divisions;
 mod funds;
+mod members;
 mod money;
 mod paging;
 mod partners;

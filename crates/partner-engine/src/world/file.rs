@@ -49,6 +49,30 @@ pub(super) struct PartnerEntry {
     pub(super) coupon_quotas: Vec<QuotaEntry>,
     pub(super) password: Option<String>,
     pub(super) xaccount_types: Option<Vec<String>>,
+    /// Our extension (docs/world-file-extensions.md): the partner's roles and members.
+    #[serde(default)]
+    pub(super) roles: Vec<RoleEntry>,
+    #[serde(default)]
+    pub(super) members: Vec<MemberEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RoleEntry {
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) permissions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MemberEntry {
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) roles: Vec<String>,
+    pub(super) ak: Option<String>,
+    pub(super) sk: Option<String>,
+    pub(super) password: Option<String>,
 }
 
 #[derive(Deserialize)]

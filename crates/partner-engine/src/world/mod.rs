@@ -12,6 +12,7 @@ use partner_domain::{
     coupons::{self, CouponQuota, QuotaType},
     customers::{Association, AssociationType, Customer, CustomerId, CustomerType, VerifiedStatus},
     funds::{self, AccountId, AccountKind, FundAccount, Owner},
+    members::{self, Member, Role},
     partners::{Partner, PartnerId, PartnerKind},
     time::{ClockError, ClockSetting},
 };
@@ -48,6 +49,8 @@ struct PartnerSpec {
     balance: Money,
     credit: Money,
     quotas: Vec<CouponQuota>,
+    roles: Vec<Role>,
+    members: Vec<(Member, Option<KeyPair>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -329,6 +332,44 @@ fn validate(file: file::WorldFile) -> Result<World, EngineError> {
         for t in &xaccount_types {
             required(&entry, "xaccount_types", t)?;
         }
+        let partner_id = PartnerId(p.id.clone());
+        let mut roles: Vec<Role> = Vec::new();
+        for (j, r) in p.roles.into_iter().enumerate() {
+            let r_entry = format!("{entry}.roles[{j}] (name {:?})", r.name);
+            let role =
+                Role { partner: partner_id.clone(), name: r.name, permissions: r.permissions };
+            members::check_role(&role).map_err(|e| {
+                let field = if matches!(e, members::MemberError::NameMalformed) {
+                    "name"
+                } else {
+                    "permissions"
+                };
+                invalid(&r_entry, field, e)
+            })?;
+            if roles.iter().any(|other| other.name == role.name) {
+                return Err(invalid(&r_entry, "name", "the name is used twice"));
+            }
+            roles.push(role);
+        }
+        let mut partner_members: Vec<(Member, Option<KeyPair>)> = Vec::new();
+        for (j, m) in p.members.into_iter().enumerate() {
+            let m_entry = format!("{entry}.members[{j}] (name {:?})", m.name);
+            let member = Member { partner: partner_id.clone(), name: m.name, roles: m.roles };
+            members::check_member(&member, &roles).map_err(|e| {
+                let field =
+                    if matches!(e, members::MemberError::NameMalformed) { "name" } else { "roles" };
+                invalid(&m_entry, field, e)
+            })?;
+            if partner_members.iter().any(|(other, _)| other.name == member.name) {
+                return Err(invalid(&m_entry, "name", "the name is used twice"));
+            }
+            if let Some(password) = &m.password {
+                required(&m_entry, "password", password)?;
+            }
+            let key = key_pair(&m_entry, m.ak, m.sk)?;
+            claim_ak(&m_entry, &key)?;
+            partner_members.push((member, key));
+        }
         world.partners.push(PartnerSpec {
             partner: Partner {
                 id: PartnerId(p.id),
@@ -344,6 +385,8 @@ fn validate(file: file::WorldFile) -> Result<World, EngineError> {
             balance,
             credit,
             quotas,
+            roles,
+            members: partner_members,
         });
     }
 
@@ -504,6 +547,17 @@ impl World {
                 sk: key.sk.clone(),
             })
         });
+        let members = self.partners.iter().flat_map(|p| {
+            p.members.iter().filter_map(|(member, key)| {
+                key.as_ref().map(|key| WorldCredential {
+                    role: "partner member",
+                    id: format!("{}/{}", p.partner.id.0, member.name),
+                    name: member.name.clone(),
+                    ak: key.ak.clone(),
+                    sk: key.sk.clone(),
+                })
+            })
+        });
         let customers = self.customers.iter().filter_map(|c| {
             c.key.as_ref().map(|key| WorldCredential {
                 role: "customer",
@@ -513,7 +567,7 @@ impl World {
                 sk: key.sk.clone(),
             })
         });
-        operators.chain(partners).chain(customers).collect()
+        operators.chain(partners).chain(members).chain(customers).collect()
     }
 }
 
@@ -564,15 +618,8 @@ impl Engine {
 
         for (name, key) in &world.operators {
             tx.insert_operator(name).await?;
-            self.insert_world_key(
-                tx,
-                &format!("operator {name:?}"),
-                key,
-                OwnerKind::Operator,
-                name,
-                now,
-            )
-            .await?;
+            let owner = (OwnerKind::Operator, name.as_str(), None);
+            self.insert_world_key(tx, &format!("operator {name:?}"), key, owner, now).await?;
         }
 
         // Distributors first, so every reseller's parent exists when it is inserted.
@@ -613,8 +660,20 @@ impl Engine {
                 tx.insert_coupon_quota(&CouponQuota { effective_at: now, ..quota.clone() }).await?;
             }
             if let Some(key) = &spec.key {
-                self.insert_world_key(tx, &entry, key, OwnerKind::Partner, &partner.id.0, now)
-                    .await?;
+                let owner = (OwnerKind::Partner, partner.id.0.as_str(), None);
+                self.insert_world_key(tx, &entry, key, owner, now).await?;
+            }
+            for role in &spec.roles {
+                tx.insert_role(role).await?;
+            }
+            for (member, key) in &spec.members {
+                tx.insert_member(member).await?;
+                if let Some(key) = key {
+                    let entry = format!("{entry} member {:?}", member.name);
+                    let owner =
+                        (OwnerKind::Partner, partner.id.0.as_str(), Some(member.name.as_str()));
+                    self.insert_world_key(tx, &entry, key, owner, now).await?;
+                }
             }
         }
 
@@ -639,8 +698,8 @@ impl Engine {
                 report.customers_created += 1;
             }
             if let Some(key) = &spec.key {
-                self.insert_world_key(tx, &entry, key, OwnerKind::Customer, &customer.id.0, now)
-                    .await?;
+                let owner = (OwnerKind::Customer, customer.id.0.as_str(), None);
+                self.insert_world_key(tx, &entry, key, owner, now).await?;
             }
         }
 
@@ -668,13 +727,14 @@ impl Engine {
         tx: &mut dyn Tx,
         entry: &str,
         key: &KeyPair,
-        owner_kind: OwnerKind,
-        owner_id: &str,
+        (owner_kind, owner_id, member): (OwnerKind, &str, Option<&str>),
         now: Timestamp,
     ) -> Result<(), EngineError> {
         match tx.access_key(&key.ak).await? {
             Some(existing)
-                if existing.owner_kind == owner_kind && existing.owner_id == owner_id =>
+                if existing.owner_kind == owner_kind
+                    && existing.owner_id == owner_id
+                    && existing.member.as_deref() == member =>
             {
                 Ok(())
             }
@@ -689,6 +749,7 @@ impl Engine {
                     sk: self.stored_secret(&key.ak, &key.sk)?,
                     owner_kind,
                     owner_id: owner_id.to_owned(),
+                    member: member.map(str::to_owned),
                     created_at: now,
                     revoked_at: None,
                 })
@@ -768,6 +829,7 @@ impl Engine {
     pub async fn play_demo_history(&self) -> Result<(), EngineError> {
         let partner = |id: &str| Caller {
             principal: crate::Principal::Partner(PartnerId(id.to_owned())),
+            member: None,
             source_ip: "demo".to_owned(),
             request_id: "demo".to_owned(),
         };

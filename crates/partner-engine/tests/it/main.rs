@@ -5,6 +5,7 @@
 
 mod customers;
 mod funds;
+mod members;
 mod operations;
 mod secrets;
 mod support;

@@ -171,10 +171,10 @@ async fn a_distributor_sees_its_own_resellers_and_their_customers_only() {
 async fn operator_actions_are_audited_with_their_caller() {
     let t = TestEngine::with_world().await;
     let ops = operator("ops");
-    let key = t.engine.create_access_key(&ops, OwnerKind::Partner, "bolt").await.unwrap();
+    let key = t.engine.create_access_key(&ops, OwnerKind::Partner, "bolt", None).await.unwrap();
     assert!(t.engine.credential(&key.ak).await.unwrap().is_some());
     assert_eq!(
-        outcome(t.engine.create_access_key(&ops, OwnerKind::Customer, "ghost").await),
+        outcome(t.engine.create_access_key(&ops, OwnerKind::Customer, "ghost", None).await),
         "UnknownOwner"
     );
     t.engine.revoke_access_key(&ops, &key.ak).await.unwrap();

@@ -12,8 +12,10 @@ const OTHER_KEY: &str = "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1
 async fn a_secret_key_is_stored_sealed_and_opens_with_the_server_key_only() {
     let t = TestEngine::with_world().await;
     let sealing = t.engine.clone().with_secret_vault(SecretVault::from_hex(SERVER_KEY).unwrap());
-    let key =
-        sealing.create_access_key(&operator("ops"), OwnerKind::Partner, "bolt").await.unwrap();
+    let key = sealing
+        .create_access_key(&operator("ops"), OwnerKind::Partner, "bolt", None)
+        .await
+        .unwrap();
 
     let mut tx = t.store.read().await.unwrap();
     let stored = tx.access_key(&key.ak).await.unwrap().unwrap();
@@ -38,8 +40,11 @@ async fn a_secret_key_is_stored_sealed_and_opens_with_the_server_key_only() {
 #[tokio::test]
 async fn secrets_stored_before_the_server_had_a_key_still_work() {
     let t = TestEngine::with_world().await;
-    let key =
-        t.engine.create_access_key(&operator("ops"), OwnerKind::Partner, "bolt").await.unwrap();
+    let key = t
+        .engine
+        .create_access_key(&operator("ops"), OwnerKind::Partner, "bolt", None)
+        .await
+        .unwrap();
     let sealing = t.engine.clone().with_secret_vault(SecretVault::from_hex(SERVER_KEY).unwrap());
     assert_eq!(sealing.credential(&key.ak).await.unwrap().unwrap().sk, key.sk);
 }

@@ -127,7 +127,7 @@ pub(crate) fn operator(name: &str) -> Caller {
 }
 
 fn caller(principal: Principal) -> Caller {
-    Caller { principal, source_ip: "127.0.0.1".into(), request_id: "req-1".into() }
+    Caller { principal, member: None, source_ip: "127.0.0.1".into(), request_id: "req-1".into() }
 }
 
 /// A channel with two distributors, their resellers, a solution provider and customers.

@@ -13,7 +13,7 @@ use crate::{
 
 /// `ListSubCustomers`: the caller's customers, or its reseller's with `indirect_partner_id`.
 #[utoipa::path(post, path = "/v2/partners/sub-customers/query", operation_id = "ListSubCustomers",
-    security(("partner" = [])),
+    security(("partner" = ["BPC_ITEM_SUBCUSTSERV_010100", "BPC_ITEM_SUBCUSTSERV_010500"])),
     tag = "customers", request_body = wire::QuerySubCustomerListReq,
     responses((status = 200, body = wire::ListSubCustomersResponse)))]
 pub(crate) async fn list_sub_customers(
@@ -29,7 +29,7 @@ pub(crate) async fn list_sub_customers(
 /// register a customer with. Flow control 5 per second (customers.md §11).
 #[utoipa::path(post, path = "/v2/partners/sub-customers/users/check-identity",
     operation_id = "CheckUserIdentity",
-    security(("partner" = [])),
+    security(("partner" = ["BPC_ITEM_SUBCUSTSERV_010118"])),
     extensions(("x-flow-control-per-second" = json!(5))),
     tag = "customers", request_body = wire::CheckSubcustomerUserReq,
     responses((status = 200, body = wire::CheckUserIdentityResponse)))]
@@ -46,7 +46,7 @@ pub(crate) async fn check_user_identity(
 /// associates it with the caller (or its reseller). `X-Idempotency-Key` makes a retry answer
 /// like the first call.
 #[utoipa::path(post, path = "/v2/partners/sub-customers", operation_id = "CreateSubCustomer",
-    security(("partner" = [])),
+    security(("partner" = ["BPC_ITEM_SUBCUSTSERV_010118"])),
     tag = "customers", request_body = wire::CreateCustomerV2Req,
     responses((status = 200, body = wire::CreateSubCustomerResponse)))]
 pub(crate) async fn create_sub_customer(

@@ -13,7 +13,7 @@ use crate::{
 
 /// `ListPartnerBalances`: the caller's balances, or its reseller's with `indirect_partner_id`.
 #[utoipa::path(get, path = "/v2/accounts/partner-accounts/balances", operation_id = "ListPartnerBalances",
-    security(("partner" = [])),
+    security(("partner" = ["BPC_ITEM_VIEW_010100", "BPC_ITEM_SUBCUSTSERV_010103", "BPC_ITEM_SUBCUSTSERV_010104", "BPC_ITEM_SALES_020104", "BPC_ITEM_SALES_020105"])),
     tag = "funds", params(wire::ListPartnerBalancesRequest),
     responses((status = 200, body = wire::ListPartnerBalancesResponse)))]
 pub(crate) async fn list_partner_balances(
@@ -43,7 +43,7 @@ pub(crate) async fn show_customer_account_balances(
 /// `UpdateCustomerAccountAmount`: fund a reseller-association customer.
 #[utoipa::path(post, path = "/v2/accounts/partner-accounts/adjust-amount",
     operation_id = "UpdateCustomerAccountAmount",
-    security(("partner" = [])), tag = "funds", request_body = wire::AdjustAccountReq,
+    security(("partner" = ["BPC_ITEM_SUBCUSTSERV_010103"])), tag = "funds", request_body = wire::AdjustAccountReq,
     params(("X-Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key gets the first answer")),
     responses((status = 200, body = wire::TransferIdResponse)))]
 pub(crate) async fn update_customer_account_amount(
@@ -60,7 +60,7 @@ pub(crate) async fn update_customer_account_amount(
 /// `ReclaimToPartnerAccount`: take money back from a reseller-association customer.
 #[utoipa::path(post, path = "/v2/accounts/partner-accounts/reclaim",
     operation_id = "ReclaimToPartnerAccount",
-    security(("partner" = [])), tag = "funds",
+    security(("partner" = ["BPC_ITEM_SUBCUSTSERV_010104"])), tag = "funds",
     request_body = wire::ReclaimToPartnerAccountBalancesReq,
     params(("X-Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key gets the first answer")),
     responses((status = 200, body = wire::TransIdResponse)))]
@@ -78,7 +78,7 @@ pub(crate) async fn reclaim_to_partner_account(
 /// `UpdateIndirectPartnerAccount`: a distributor funds its reseller.
 #[utoipa::path(post, path = "/v2/accounts/partner-accounts/indirect-partner-adjust",
     operation_id = "UpdateIndirectPartnerAccount",
-    security(("partner" = [])), tag = "funds",
+    security(("partner" = ["BPC_ITEM_SALES_020104"])), tag = "funds",
     request_body = wire::AdjustToIndirectPartnerReq,
     params(("X-Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key gets the first answer")),
     responses((status = 200, body = wire::TransferIdResponse)))]
@@ -96,7 +96,7 @@ pub(crate) async fn update_indirect_partner_account(
 /// `ReclaimIndirectPartnerAccount`: a distributor takes money back from its reseller.
 #[utoipa::path(post, path = "/v2/accounts/partner-accounts/indirect-partner-reclaim",
     operation_id = "ReclaimIndirectPartnerAccount",
-    security(("partner" = [])), tag = "funds",
+    security(("partner" = ["BPC_ITEM_SALES_020105"])), tag = "funds",
     request_body = wire::ReclaimIndirectPartnerAccountReq,
     params(("X-Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key gets the first answer")),
     responses((status = 200, body = wire::TransIdResponse)))]
@@ -114,7 +114,7 @@ pub(crate) async fn reclaim_indirect_partner_account(
 /// `ListCustomersBalancesDetail`: the balances of several reseller-association customers.
 #[utoipa::path(post, path = "/v2/accounts/customer-accounts/balances/batch-query",
     operation_id = "ListCustomersBalancesDetail",
-    security(("partner" = [])), tag = "funds",
+    security(("partner" = ["BPC_ITEM_SUBCUSTSERV_010103", "BPC_ITEM_SUBCUSTSERV_010104", "BPC_ITEM_SUBCUSTSERV_010100"])), tag = "funds",
     request_body = wire::QueryCustomersBalancesReq,
     responses((status = 200, body = wire::ListCustomersBalancesDetailResponse)))]
 pub(crate) async fn list_customers_balances_detail(
@@ -131,7 +131,7 @@ pub(crate) async fn list_customers_balances_detail(
 /// `ListPartnerAdjustRecords`: adjusts and reclaims, newest first.
 #[utoipa::path(get, path = "/v3/accounts/partner-accounts/adjust-records",
     operation_id = "ListPartnerAdjustRecords",
-    security(("partner" = [])), tag = "funds",
+    security(("partner" = ["BPC_ITEM_FINANCE_040100"])), tag = "funds",
     params(wire::ListPartnerAdjustRecordsRequest),
     responses((status = 200, body = wire::ListPartnerAdjustRecordsResponse)))]
 pub(crate) async fn list_partner_adjust_records(
@@ -146,7 +146,7 @@ pub(crate) async fn list_partner_adjust_records(
 /// `ListPartnerAccountChangeRecords`: the partner account's income and expense.
 #[utoipa::path(get, path = "/v2/accounts/partner-accounts/account-change-records",
     operation_id = "ListPartnerAccountChangeRecords",
-    security(("partner" = [])), tag = "funds",
+    security(("partner" = ["BPC_ITEM_FINANCE_030100"])), tag = "funds",
     params(wire::ListPartnerAccountChangeRecordsRequest),
     responses((status = 200, body = wire::ListPartnerAccountChangeRecordsResponse)))]
 pub(crate) async fn list_partner_account_change_records(

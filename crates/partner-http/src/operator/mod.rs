@@ -76,8 +76,9 @@ pub(crate) async fn create_access_key(
     Authenticated(caller): Authenticated,
     WireJson(req): WireJson<wire::CreateAccessKey>,
 ) -> Result<(StatusCode, Json<wire::CreatedAccessKey>), ApiError> {
-    let (owner_kind, owner_id) = req.try_into()?;
-    let key = app.engine.create_access_key(&caller, owner_kind, &owner_id).await?;
+    let (owner_kind, owner_id, member): (_, String, Option<String>) = req.try_into()?;
+    let key =
+        app.engine.create_access_key(&caller, owner_kind, &owner_id, member.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(key.into())))
 }
 
@@ -118,6 +119,54 @@ pub(crate) async fn list_auth_domains(
     Ok(Json(app.engine.show_domain(&caller).await?.into()))
 }
 
+/// A partner's organization: its roles and members (operator accounts).
+#[utoipa::path(get, path = "/operator/v1/partners/{partner_id}/organization",
+    operation_id = "ShowPartnerOrganization",
+    security(("operator" = [])), tag = "operator",
+    params(("partner_id" = String, Path, description = "The partner's id")),
+    responses((status = 200, body = wire::Organization)))]
+pub(crate) async fn show_partner_organization(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WirePath(partner_id): WirePath<String>,
+) -> Result<Json<wire::Organization>, ApiError> {
+    Ok(Json(app.engine.show_partner_organization(&caller, &partner_id).await?.into()))
+}
+
+/// Gives a partner a role: a named set of permission items.
+#[utoipa::path(post, path = "/operator/v1/partners/{partner_id}/roles",
+    operation_id = "CreatePartnerRole",
+    security(("operator" = [])), tag = "operator", request_body = wire::CreateRole,
+    params(("partner_id" = String, Path, description = "The partner's id")),
+    responses((status = 201, body = wire::Organization)))]
+pub(crate) async fn create_partner_role(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WirePath(partner_id): WirePath<String>,
+    WireJson(req): WireJson<wire::CreateRole>,
+) -> Result<(StatusCode, Json<wire::Organization>), ApiError> {
+    let view =
+        app.engine.create_partner_role(&caller, &partner_id, req.name, req.permissions).await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
+}
+
+/// Gives a partner a member (operator account) holding up to three of its roles; its access
+/// key comes from `CreateAccessKey` with `member`.
+#[utoipa::path(post, path = "/operator/v1/partners/{partner_id}/members",
+    operation_id = "CreatePartnerMember",
+    security(("operator" = [])), tag = "operator", request_body = wire::CreateMember,
+    params(("partner_id" = String, Path, description = "The partner's id")),
+    responses((status = 201, body = wire::Organization)))]
+pub(crate) async fn create_partner_member(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WirePath(partner_id): WirePath<String>,
+    WireJson(req): WireJson<wire::CreateMember>,
+) -> Result<(StatusCode, Json<wire::Organization>), ApiError> {
+    let view = app.engine.create_partner_member(&caller, &partner_id, req.name, req.roles).await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
+}
+
 /// The operator operations, each with its route and OpenAPI entry.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -129,4 +178,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_access_keys))
         .routes(routes!(revoke_access_key))
         .routes(routes!(list_auth_domains))
+        .routes(routes!(show_partner_organization))
+        .routes(routes!(create_partner_role))
+        .routes(routes!(create_partner_member))
 }

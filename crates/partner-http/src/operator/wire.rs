@@ -53,17 +53,19 @@ pub(crate) struct CreateAccessKey {
     /// `partner`, `customer` or `operator`.
     pub(crate) owner_type: String,
     pub(crate) owner_id: String,
+    /// With `owner_type` `partner`: the key of this member (operator account) of the partner.
+    pub(crate) member: Option<String>,
 }
 
-/// Whose key to create.
-impl TryFrom<CreateAccessKey> for (OwnerKind, String) {
+/// Whose key to create: a kind, an id and, for a partner's member, its name.
+impl TryFrom<CreateAccessKey> for (OwnerKind, String, Option<String>) {
     type Error = ApiError;
 
     fn try_from(req: CreateAccessKey) -> Result<Self, ApiError> {
         let owner_kind = OwnerKind::from_code(&req.owner_type).ok_or_else(|| {
             ApiError::parameter("invalid parameter owner_type: partner, customer or operator")
         })?;
-        Ok((owner_kind, req.owner_id))
+        Ok((owner_kind, req.owner_id, req.member.filter(|m| !m.is_empty())))
     }
 }
 
@@ -73,6 +75,8 @@ pub(crate) struct CreatedAccessKey {
     sk: String,
     owner_type: &'static str,
     owner_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    member: Option<String>,
     created_at: String,
 }
 
@@ -83,6 +87,7 @@ impl From<AccessKey> for CreatedAccessKey {
             sk: key.sk,
             owner_type: key.owner_kind.code(),
             owner_id: key.owner_id,
+            member: key.member,
             created_at: format_utc(key.created_at),
         }
     }
@@ -134,5 +139,57 @@ pub(crate) struct AuthDomain {
 impl From<Domain> for AuthDomains {
     fn from(domain: Domain) -> Self {
         AuthDomains { domains: vec![AuthDomain { id: domain.id, name: domain.name }] }
+    }
+}
+
+/// A role to create: a name and its permission items.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CreateRole {
+    pub(crate) name: String,
+    #[serde(default)]
+    pub(crate) permissions: Vec<String>,
+}
+
+/// A member (operator account) to create, holding up to three of the partner's roles.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CreateMember {
+    pub(crate) name: String,
+    #[serde(default)]
+    pub(crate) roles: Vec<String>,
+}
+
+/// A partner's organization: its roles and members.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Organization {
+    roles: Vec<RoleInfo>,
+    members: Vec<MemberInfo>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RoleInfo {
+    name: String,
+    permissions: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MemberInfo {
+    name: String,
+    roles: Vec<String>,
+}
+
+impl From<partner_engine::members::OrganizationView> for Organization {
+    fn from(view: partner_engine::members::OrganizationView) -> Self {
+        Organization {
+            roles: view
+                .roles
+                .into_iter()
+                .map(|r| RoleInfo { name: r.name, permissions: r.permissions })
+                .collect(),
+            members: view
+                .members
+                .into_iter()
+                .map(|m| MemberInfo { name: m.name, roles: m.roles })
+                .collect(),
+        }
     }
 }

@@ -13,7 +13,7 @@ use crate::{
 
 /// `ListIndirectPartners`: a distributor's tier-2 resellers.
 #[utoipa::path(post, path = "/v2/partners/indirect-partners/query", operation_id = "ListIndirectPartners",
-    security(("partner" = [])),
+    security(("partner" = ["BPC_ITEM_SALES_020100"])),
     tag = "partners", request_body = wire::QueryIndirectPartnersReq,
     responses((status = 200, body = wire::ListIndirectPartnersResponse)))]
 pub(crate) async fn list_indirect_partners(

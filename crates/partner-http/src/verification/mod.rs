@@ -16,7 +16,7 @@ use crate::{
 /// No SMS leaves the server: the code lands in the outbox the operator API lists.
 #[utoipa::path(post, path = "/v2/bases/verificationcode/send",
     operation_id = "SendVerificationMessageCode",
-    security(("partner" = [])),
+    security(("partner" = ["BPC_ITEM_SUBCUSTSERV_010118"])),
     tag = "verification", request_body = wire::SendVerificationCodeV2Req,
     responses((status = 204)))]
 pub(crate) async fn send_verification_message_code(

@@ -65,7 +65,16 @@ fn the_operation_table() {
                     .collect::<Vec<_>>()
                     .join("+");
             let quota = op.per_second.map_or("-".to_owned(), |q| format!("{q}/s"));
-            format!("{:<34} {:<6} {:<26} {quota}\n", op.name, op.method.as_str(), audience)
+            let items = op.permission_items.join("|");
+            format!(
+                "{:<34} {:<6} {:<26} {quota:<5} {items}\n",
+                op.name,
+                op.method.as_str(),
+                audience
+            )
+            .trim_end()
+            .to_owned()
+                + "\n"
         })
         .collect();
     expect_file!["operations.txt"].assert_eq(&table);

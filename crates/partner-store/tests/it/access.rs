@@ -13,6 +13,7 @@ fn key(ak: &str, owner_kind: OwnerKind, owner_id: &str, created_at: i64) -> Acce
         sk: format!("secret-of-{ak}"),
         owner_kind,
         owner_id: owner_id.into(),
+        member: None,
         created_at: Timestamp::from_millis(created_at),
         revoked_at: None,
     }

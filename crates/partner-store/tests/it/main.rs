@@ -14,6 +14,7 @@ mod coupons;
 mod customers;
 mod funds;
 mod idempotency;
+mod members;
 mod partners;
 mod tidy;
 mod verification;
