@@ -9,6 +9,8 @@ import pytest
 from huaweicloudsdkbss.v2 import (
     CheckSubcustomerUserReq,
     CheckUserIdentityRequest,
+    ListSubCustomerNewTagReq,
+    ListSubCustomerNewTagRequest,
     ListSubCustomersRequest,
     QuerySubCustomerListReq,
 )
@@ -224,3 +226,51 @@ def test_check_user_identity_refuses_what_its_model_does_not_allow(server, searc
     client = sdk_client(server, KEYS["dist-acme"])
     request = CheckUserIdentityRequest(body=CheckSubcustomerUserReq(search_type=search_type, search_value=search_value))
     check_sdk_error(sdk_error(client.check_user_identity, request), 400, "CBC.0100")
+
+
+# ---------------------------------------------------------------------------------------------
+# ListSubCustomerNewTag (POST /v2/partners/sub-customers/new-customers-tags/batch-query), §6.2
+
+
+def new_tags(server, caller, **fields):
+    client = sdk_client(server, KEYS[caller])
+    request = ListSubCustomerNewTagRequest(body=ListSubCustomerNewTagReq(**fields))
+    return wire_body(client.list_sub_customer_new_tag(request), "ListSubCustomerNewTagResponse")["new_customer_tags"]
+
+
+def test_new_tags_of_customers_without_real_name_are_empty(server):
+    tags = new_tags(server, "dist-acme", limit=200)
+    assert sorted(t["customer_id"] for t in tags) == ACME_CUSTOMERS
+    assert all(t == {"customer_id": t["customer_id"]} for t in tags), tags
+
+
+def test_new_tags_leave_out_ids_that_are_not_the_callers(server):
+    ids = ["cust-nova-02", ACME_CUSTOMERS[0], "cust-bolt-01", "nobody"]
+    assert [t["customer_id"] for t in new_tags(server, "dist-acme", customer_ids=ids)] == [ACME_CUSTOMERS[0]]
+    bolt = new_tags(server, "dist-acme", customer_ids=ids, indirect_partner_id="resel-bolt")
+    assert [t["customer_id"] for t in bolt] == ["cust-bolt-01"]
+
+
+def test_new_tags_page_by_offset_with_a_default_of_10(server):
+    everyone = [t["customer_id"] for t in new_tags(server, "dist-acme", limit=200)]
+    assert [t["customer_id"] for t in new_tags(server, "dist-acme")] == everyone[:10]
+    assert [t["customer_id"] for t in new_tags(server, "dist-acme", offset=1, limit=2)] == everyone[1:3]
+
+
+@pytest.mark.parametrize("fields", [
+    {"customer_ids": [f"id-{n}" for n in range(201)]},
+    {"customer_ids": ["x" * 65]},
+    {"limit": 201},
+    {"limit": 0},
+    {"offset": -1},
+], ids=["201-ids", "long-id", "limit-201", "limit-0", "negative-offset"])
+def test_new_tags_refuse_what_the_model_does_not_allow(server, fields):
+    client = sdk_client(server, KEYS["dist-acme"])
+    request = ListSubCustomerNewTagRequest(body=ListSubCustomerNewTagReq(**fields))
+    check_sdk_error(sdk_error(client.list_sub_customer_new_tag, request), 400, "CBC.0100")
+
+
+def test_new_tags_for_a_foreign_reseller_are_99000037(server):
+    client = sdk_client(server, KEYS["dist-acme"])
+    request = ListSubCustomerNewTagRequest(body=ListSubCustomerNewTagReq(indirect_partner_id="resel-far"))
+    check_sdk_error(sdk_error(client.list_sub_customer_new_tag, request), 400, "CBC.99000037")

@@ -514,3 +514,50 @@ pub fn may_register(
     }
     Ok(())
 }
+
+/// A customer's SMB new-customer tag (`new_customer_tag`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewCustomerTag {
+    /// `Y`: a qualified new customer.
+    Qualified,
+    /// `N`: not (or no longer) a new customer.
+    NotNew,
+    /// `UNDETERMINED`: eligible, not qualified yet.
+    Undetermined,
+}
+
+/// The tag of one customer, for the months it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewCustomerTagging {
+    pub tag: NewCustomerTag,
+    pub effective: crate::time::Month,
+    pub expires: crate::time::Month,
+}
+
+/// How many months a new-customer tag runs from the month the customer joined its partner.
+pub const NEW_CUSTOMER_MONTHS: u32 = 12;
+
+/// A customer's new-customer tag at `now`: none until its real-name authentication is done
+/// (the reference: "客户如果没有实名认证，则新客标签为空"); for the twelve months from the month it
+/// was associated, `Y` once it has spent cash and `UNDETERMINED` until then; `N` after, with
+/// the past expiry (docs/wire.md records the choice where the reference is silent).
+pub fn new_customer_tag(
+    customer: &Customer,
+    has_consumption: bool,
+    now: Timestamp,
+) -> Option<NewCustomerTagging> {
+    if customer.verified_status != VerifiedStatus::Verified {
+        return None;
+    }
+    let association = customer.association.as_ref()?;
+    let effective = crate::time::Month::of(association.associated_on);
+    let expires = effective.plus(NEW_CUSTOMER_MONTHS);
+    let tag = if crate::time::Month::of(now) >= expires {
+        NewCustomerTag::NotNew
+    } else if has_consumption {
+        NewCustomerTag::Qualified
+    } else {
+        NewCustomerTag::Undetermined
+    };
+    Some(NewCustomerTagging { tag, effective, expires })
+}

@@ -38,6 +38,10 @@ impl PageRules {
     pub const PARTNER_LISTS: PageRules =
         PageRules { offset_max: 40_000_000, limit_default: 10, limit_max: 100 };
 
+    /// `ListSubCustomerNewTag`: offset 0–2147483647, limit 1–200, default 10.
+    pub const NEW_CUSTOMER_TAGS: PageRules =
+        PageRules { offset_max: 2_147_483_647, limit_default: 10, limit_max: 200 };
+
     /// The fund record lists: offset 0–2147483647, limit 1–100, default 10.
     pub const FUND_RECORDS: PageRules =
         PageRules { offset_max: 2_147_483_647, limit_default: 10, limit_max: 100 };

@@ -130,3 +130,37 @@ pub fn change_record_window(
     let after_end = end.next_day().map(start_of).ok_or(DateRangeError::DateOutOfRange)?;
     Ok((Timestamp::from_millis(start_of(begin)), Timestamp::from_millis(after_end - 1)))
 }
+
+/// A calendar month (`YYYY-MM` on the wire), as the partner center counts months: in UTC+8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u8,
+}
+
+impl Month {
+    /// The month `at` falls in, in UTC+8.
+    pub fn of(at: Timestamp) -> Month {
+        let date = time::OffsetDateTime::from_unix_timestamp(at.millis().div_euclid(1000))
+            .ok()
+            .and_then(|at| at.checked_to_offset(UTC_PLUS_8))
+            .map(|at| at.date())
+            .unwrap_or(time::Date::MIN);
+        Month { year: date.year(), month: u8::from(date.month()) }
+    }
+
+    /// The month `n` months later.
+    pub fn plus(self, n: u32) -> Month {
+        let index = i64::from(self.year) * 12 + i64::from(self.month) - 1 + i64::from(n);
+        let year = i32::try_from(index.div_euclid(12)).unwrap_or(i32::MAX);
+        let month = u8::try_from(index.rem_euclid(12) + 1).unwrap_or(12);
+        Month { year, month }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}

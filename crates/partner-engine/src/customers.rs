@@ -18,6 +18,19 @@ use crate::{Caller, Engine, EngineError, Internal, retry};
 
 const CREATE: &str = "CreateSubCustomer";
 
+/// `ListSubCustomerNewTag` as the request gives it.
+#[derive(Clone, Debug, Default)]
+pub struct NewCustomerTagQuery {
+    /// `None` or empty: every customer of the acting partner.
+    pub customer_ids: Option<Vec<String>>,
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+    pub indirect_partner_id: Option<String>,
+}
+
+/// How many ids one `ListSubCustomerNewTag` may name.
+pub const MAX_TAG_QUERY_IDS: usize = 200;
+
 /// `CreateSubCustomer` as the request gives it.
 #[derive(Clone, Debug, Default)]
 pub struct SubCustomerRegistration {
@@ -107,6 +120,44 @@ impl Engine {
         let acting =
             self.acting_partner(&mut *tx, partner, query.indirect_partner_id.as_deref()).await?;
         Ok(tx.sub_customers(&acting.id, &query.filter, page).await?)
+    }
+
+    /// `ListSubCustomerNewTag`: the new-customer tag of the acting partner's customers (those
+    /// named, or all), a page at a time; ids that are not its customers are left out.
+    pub async fn list_sub_customer_new_tag(
+        &self,
+        caller: &Caller,
+        query: NewCustomerTagQuery,
+    ) -> Result<Vec<(CustomerId, Option<customers::NewCustomerTagging>)>, EngineError> {
+        let mut tx = self.store.read().await?;
+        let partner = self.calling_partner(&mut *tx, caller).await?;
+        partners::may_manage_sub_customers(&partner)?;
+        let ids = query.customer_ids.unwrap_or_default();
+        if ids.len() > MAX_TAG_QUERY_IDS {
+            let reason = format!("at most {MAX_TAG_QUERY_IDS} ids");
+            return Err(EngineError::InvalidParameter { field: "customer_ids", reason });
+        }
+        let page = PageRules::NEW_CUSTOMER_TAGS.page(query.offset, query.limit)?;
+        let acting =
+            self.acting_partner(&mut *tx, partner, query.indirect_partner_id.as_deref()).await?;
+        let paged = if ids.is_empty() {
+            tx.sub_customers(&acting.id, &SubCustomerFilter::default(), page).await?
+        } else {
+            let ids: Vec<CustomerId> = ids.into_iter().map(CustomerId).collect();
+            tx.sub_customers_among(&acting.id, &ids, page).await?
+        };
+        let now = self.now(&mut *tx).await?;
+        // No operation consumes cash yet (orders come later): an eligible customer is
+        // UNDETERMINED until then.
+        let has_consumption = false;
+        Ok(paged
+            .rows
+            .into_iter()
+            .map(|c| {
+                let tag = customers::new_customer_tag(&c, has_consumption, now);
+                (c.id, tag)
+            })
+            .collect())
     }
 
     /// `CheckUserIdentity`: whether a login name, e-mail address or mobile number may register

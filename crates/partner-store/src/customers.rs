@@ -203,6 +203,35 @@ impl<T: Backend> CustomerRows for T {
         Ok(self.connection().execute(statement).await? == 1)
     }
 
+    async fn sub_customers_among(
+        &mut self,
+        partner: &PartnerId,
+        ids: &[CustomerId],
+        page: Page,
+    ) -> Result<Paged<Customer>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Paged { total: 0, rows: Vec::new() });
+        }
+        // The engine asks for at most 200 ids, well within one statement's parameters.
+        let ids = ids.get(..sql::MAX_ROWS_PER_STATEMENT).unwrap_or(ids);
+        let statement = |head: &str, tail: &str| {
+            let mut statement = Statement::assemble(T::PLACEHOLDERS, head);
+            statement.push(" FROM customers WHERE partner_id = ").push_bind(partner.0.as_str());
+            statement
+                .push(" AND association IS NOT NULL AND associated_on IS NOT NULL AND id IN (");
+            statement.push_list(ids.iter().map(|id| id.0.as_str())).push(")").push(tail);
+            statement
+        };
+        let (limit, offset) = sql::limit_offset(page);
+        let mut rows = statement(
+            &format!("SELECT {COLUMNS}, COUNT(*) OVER () AS total"),
+            " ORDER BY associated_on, id LIMIT ",
+        );
+        rows.push_bind(limit).push(" OFFSET ").push_bind(offset);
+        let count = || statement("SELECT COUNT(*) AS total", "");
+        sql::paged(self.connection(), rows, count, customer_row).await
+    }
+
     async fn xaccount_bound(
         &mut self,
         xaccount_type: &str,

@@ -168,6 +168,14 @@ pub trait CustomerRows {
     /// customer bound to the same (`xaccount_type`, `xaccount_id`), or registered through the
     /// API under a login name another registered customer has, is a `Conflict`.
     async fn insert_customer(&mut self, customer: &Customer) -> Result<bool, StoreError>;
+    /// One page of those of `ids` that are the partner's associated customers, by association
+    /// time then id, and how many they are.
+    async fn sub_customers_among(
+        &mut self,
+        partner: &PartnerId,
+        ids: &[CustomerId],
+        page: Page,
+    ) -> Result<Paged<Customer>, StoreError>;
     /// Whether a customer is bound to this partner platform user.
     async fn xaccount_bound(
         &mut self,

@@ -192,3 +192,69 @@ fn mobile_numbers_compare_by_their_key_whichever_way_they_are_written() {
         assert_eq!(customers::mobile_key(number).as_deref(), key, "{number}");
     }
 }
+
+#[test]
+fn the_new_customer_tag_needs_real_name_and_runs_twelve_months_from_association() {
+    use partner_domain::{
+        Timestamp,
+        customers::{
+            Association, Customer, CustomerId, CustomerType, NewCustomerTag, VerifiedStatus,
+        },
+        partners::PartnerId,
+        time::Month,
+    };
+    // 2026-01-31T16:30:00Z is already February in UTC+8.
+    let joined = Timestamp::from_millis(1_769_877_000_000);
+    let customer = |status| Customer {
+        id: CustomerId("c".into()),
+        account_name: "c".into(),
+        association: Some(Association {
+            partner: PartnerId("p".into()),
+            kind: AssociationType::Reseller,
+            associated_on: joined,
+        }),
+        email: None,
+        mobile_phone: None,
+        country: "CN".into(),
+        label: None,
+        real_name: None,
+        xaccount_id: None,
+        xaccount_type: None,
+        verified_status: status,
+        customer_type: CustomerType::Individual,
+        frozen: 0,
+        level: "V0".into(),
+        marketing_messages: true,
+    };
+    for status in [VerifiedStatus::Unverified, VerifiedStatus::InReview, VerifiedStatus::Rejected] {
+        assert_eq!(
+            customers::new_customer_tag(&customer(status), true, joined),
+            None,
+            "{status:?}"
+        );
+    }
+    let verified = customer(VerifiedStatus::Verified);
+    let tagging = customers::new_customer_tag(&verified, false, joined).unwrap();
+    assert_eq!(
+        (tagging.effective.to_string(), tagging.expires.to_string()),
+        ("2026-02".into(), "2027-02".into())
+    );
+    assert_eq!(tagging.tag, NewCustomerTag::Undetermined);
+    assert_eq!(
+        customers::new_customer_tag(&verified, true, joined).unwrap().tag,
+        NewCustomerTag::Qualified
+    );
+    // The last instant of January 2027 (UTC+8) is still within; February 2027 is not.
+    let end_of_january = Timestamp::from_millis(1_801_411_200_000 - 1);
+    assert_eq!(Month::of(end_of_january).to_string(), "2027-01");
+    assert_eq!(
+        customers::new_customer_tag(&verified, true, end_of_january).unwrap().tag,
+        NewCustomerTag::Qualified
+    );
+    let february = Timestamp::from_millis(1_801_411_200_000);
+    assert_eq!(
+        customers::new_customer_tag(&verified, true, february).unwrap().tag,
+        NewCustomerTag::NotNew
+    );
+    assert_eq!(Month { year: 2026, month: 12 }.plus(1), Month { year: 2027, month: 1 });
+}

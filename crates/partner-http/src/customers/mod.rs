@@ -59,10 +59,27 @@ pub(crate) async fn create_sub_customer(
     Ok(Json(app.engine.create_sub_customer(&caller, request, retry).await?.into()))
 }
 
+/// `ListSubCustomerNewTag`: the SMB new-customer tag of the caller's (or its reseller's)
+/// customers.
+#[utoipa::path(post, path = "/v2/partners/sub-customers/new-customers-tags/batch-query",
+    operation_id = "ListSubCustomerNewTag",
+    security(("partner" = ["BPC_ITEM_SUBCUSTSERV_010100"])),
+    tag = "customers", request_body = wire::ListSubCustomerNewTagReq,
+    responses((status = 200, body = wire::ListSubCustomerNewTagResponse)))]
+pub(crate) async fn list_sub_customer_new_tag(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WireJson(req): WireJson<wire::ListSubCustomerNewTagReq>,
+) -> Result<Json<wire::ListSubCustomerNewTagResponse>, ApiError> {
+    let query = req.try_into()?;
+    Ok(Json(app.engine.list_sub_customer_new_tag(&caller, query).await?.into()))
+}
+
 /// The customers operations, each with its route and OpenAPI entry.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_sub_customers))
         .routes(routes!(check_user_identity))
         .routes(routes!(create_sub_customer))
+        .routes(routes!(list_sub_customer_new_tag))
 }

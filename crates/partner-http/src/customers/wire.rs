@@ -2,13 +2,14 @@
 
 use partner_domain::{
     customers::{
-        AssociationType, Customer, CustomerType, IdentityCheck, RegistrationRequest,
-        SubCustomerFilter, VerifiedStatus,
+        AssociationType, Customer, CustomerId, CustomerType, IdentityCheck, NewCustomerTag,
+        NewCustomerTagging, RegistrationRequest, SubCustomerFilter, VerifiedStatus,
     },
     paging::Paged,
 };
 use partner_engine::customers::{
-    RegisteredCustomer, SubCustomerQuery, SubCustomerRegistration, UserIdentityQuery,
+    NewCustomerTagQuery, RegisteredCustomer, SubCustomerQuery, SubCustomerRegistration,
+    UserIdentityQuery,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -280,5 +281,71 @@ impl From<RegisteredCustomer> for CreateSubCustomerResponse {
             domain_id: customer.domain_id.0,
             domain_name: customer.domain_name,
         }
+    }
+}
+
+/// SDK `ListSubCustomerNewTagReq`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct ListSubCustomerNewTagReq {
+    pub(crate) customer_ids: Option<Vec<String>>,
+    pub(crate) offset: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) indirect_partner_id: Option<String>,
+}
+
+impl TryFrom<ListSubCustomerNewTagReq> for NewCustomerTagQuery {
+    type Error = ApiError;
+
+    fn try_from(req: ListSubCustomerNewTagReq) -> Result<Self, ApiError> {
+        let customer_ids = req
+            .customer_ids
+            .map(|ids| ids.into_iter().map(|id| bounded_id("customer_ids", id, 64)).collect())
+            .transpose()?;
+        Ok(NewCustomerTagQuery {
+            customer_ids,
+            offset: req.offset,
+            limit: req.limit,
+            indirect_partner_id: bounded("indirect_partner_id", req.indirect_partner_id, 64)?,
+        })
+    }
+}
+
+/// SDK `ListSubCustomerNewTagResponse`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ListSubCustomerNewTagResponse {
+    new_customer_tags: Vec<NewCustomerTagItem>,
+}
+
+/// SDK `NewCustomerTagItem`: without real-name authentication, the tag's fields are absent.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct NewCustomerTagItem {
+    customer_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_tag_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_customer_tag: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effective_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expire_time: Option<String>,
+}
+
+impl From<Vec<(CustomerId, Option<NewCustomerTagging>)>> for ListSubCustomerNewTagResponse {
+    fn from(tags: Vec<(CustomerId, Option<NewCustomerTagging>)>) -> Self {
+        let new_customer_tags = tags
+            .into_iter()
+            .map(|(id, tagging)| NewCustomerTagItem {
+                customer_id: id.0,
+                customer_tag_type: tagging.map(|_| "SMB"),
+                new_customer_tag: tagging.map(|t| match t.tag {
+                    NewCustomerTag::Qualified => "Y",
+                    NewCustomerTag::NotNew => "N",
+                    NewCustomerTag::Undetermined => "UNDETERMINED",
+                }),
+                effective_time: tagging.map(|t| t.effective.to_string()),
+                expire_time: tagging.map(|t| t.expires.to_string()),
+            })
+            .collect();
+        ListSubCustomerNewTagResponse { new_customer_tags }
     }
 }

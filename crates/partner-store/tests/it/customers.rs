@@ -301,3 +301,35 @@ async fn a_platform_user_binds_one_customer_and_registered_names_are_unique() {
         }
     }
 }
+
+#[tokio::test]
+async fn sub_customers_among_ids_are_the_partners_only_paged_in_order() {
+    for b in backends().await {
+        let mut tx = b.store.write().await.unwrap();
+        tx.insert_partner(&partner("acme", PartnerKind::Distributor, None, 1)).await.unwrap();
+        tx.insert_partner(&partner("other", PartnerKind::Distributor, None, 1)).await.unwrap();
+        for (id, on) in [("c2", 9), ("c1", 9), ("c0", 3)] {
+            tx.insert_customer(&customer(id, "acme", on)).await.unwrap();
+        }
+        tx.insert_customer(&customer("far", "other", 1)).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = b.store.read().await.unwrap();
+        let acme = PartnerId("acme".into());
+        let ids: Vec<CustomerId> = ["c2", "far", "ghost", "c0", "c1"]
+            .into_iter()
+            .map(|id| CustomerId(id.into()))
+            .collect();
+        let got = |paged: Paged<Customer>| {
+            (paged.total, paged.rows.into_iter().map(|c| c.id.0).collect::<Vec<_>>())
+        };
+        let all = tx.sub_customers_among(&acme, &ids, page(0, 10)).await.unwrap();
+        assert_eq!(got(all), (3, vec!["c0".into(), "c1".into(), "c2".into()]), "{}", b.name);
+        let second = tx.sub_customers_among(&acme, &ids, page(1, 1)).await.unwrap();
+        assert_eq!(got(second), (3, vec!["c1".into()]), "{}", b.name);
+        let past = tx.sub_customers_among(&acme, &ids, page(5, 1)).await.unwrap();
+        assert_eq!(got(past), (3, vec![]), "{}", b.name);
+        let none = tx.sub_customers_among(&acme, &[], page(0, 10)).await.unwrap();
+        assert_eq!(got(none), (0, vec![]), "{}", b.name);
+    }
+}
