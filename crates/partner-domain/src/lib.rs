@@ -5,6 +5,7 @@
 //! rule it enforces. The tidy test in `partner-center` checks the dependency boundary.
 
 pub mod access;
+pub mod associations;
 pub mod audit;
 pub mod catalog;
 pub mod coupons;
