@@ -14,6 +14,7 @@ pub mod funds;
 pub mod money;
 pub mod paging;
 pub mod partners;
+pub mod realname;
 pub mod time;
 pub mod verification;
 

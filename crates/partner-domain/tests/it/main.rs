@@ -9,5 +9,6 @@ mod funds;
 mod money;
 mod paging;
 mod partners;
+mod realname;
 mod time;
 mod verification;
