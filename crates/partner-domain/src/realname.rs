@@ -9,7 +9,7 @@
 use crate::{
     Timestamp,
     customers::{Customer, CustomerId, CustomerType, VerifiedStatus},
-    partners::PartnerId,
+    partners::{Partner, PartnerId},
 };
 
 /// How many submissions of one purpose (first authentication, or change to an enterprise) a
@@ -399,6 +399,15 @@ impl RealNameError {
             RealNameError::OpinionInvalid => "OpinionInvalid",
         }
     }
+}
+
+/// A partner submits real-name authentications only with attachment upload turned on in its
+/// access configuration (the bucket the attachments are read from).
+pub fn may_upload_attachments(partner: &Partner) -> Result<(), RealNameError> {
+    if !partner.realname_attachments {
+        return Err(RealNameError::AttachmentUploadDisabled);
+    }
+    Ok(())
 }
 
 /// The bank card of a personal bank-card authentication (`BankCardInfoV2`), as given.

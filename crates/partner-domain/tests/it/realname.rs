@@ -4,7 +4,7 @@
 use partner_domain::{
     Timestamp,
     customers::{CustomerId, CustomerType, VerifiedStatus},
-    partners::PartnerId,
+    partners::{Partner, PartnerId, PartnerKind},
     realname::{
         self, Application, BankCardRequest, Decision, EnterpriseRequest, IndividualRequest,
         LegalPersonRequest, Method, OrganisationCertificate, PersonalCertificate, Purpose,
@@ -329,6 +329,24 @@ fn a_change_needs_change_type_1_before_anything_else() {
 
 fn state(status: VerifiedStatus, customer_type: CustomerType) -> Verification {
     Verification { status, customer_type, real_name: None }
+}
+
+#[test]
+fn only_a_partner_with_attachment_upload_on_submits() {
+    let partner = Partner {
+        id: PartnerId("acme".into()),
+        name: "acme".into(),
+        kind: PartnerKind::Distributor,
+        parent: None,
+        email: None,
+        mobile_phone: None,
+        associated_on: AT,
+        xaccount_types: vec![],
+        realname_attachments: true,
+    };
+    assert_eq!(realname::may_upload_attachments(&partner), Ok(()));
+    let closed = Partner { realname_attachments: false, ..partner };
+    assert_eq!(realname::may_upload_attachments(&closed), Err(E::AttachmentUploadDisabled));
 }
 
 #[test]
