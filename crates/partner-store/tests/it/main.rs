@@ -15,6 +15,7 @@ mod customers;
 mod funds;
 mod idempotency;
 mod partners;
+mod realname;
 mod tidy;
 mod verification;
 
