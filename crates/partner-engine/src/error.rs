@@ -10,6 +10,7 @@ use partner_domain::{
     money::MoneyError,
     paging::PageError,
     partners::PartnerError,
+    realname::RealNameError,
     time::{ClockError, DateRangeError},
     verification::VerificationError,
 };
@@ -57,6 +58,8 @@ pub enum EngineError {
     #[error(transparent)]
     Verification(#[from] VerificationError),
     #[error(transparent)]
+    RealName(#[from] RealNameError),
+    #[error(transparent)]
     Division(#[from] DivisionError),
     #[error(transparent)]
     DateRange(#[from] DateRangeError),
@@ -97,6 +100,7 @@ impl EngineError {
             EngineError::Identity(err) => err.rule(),
             EngineError::Registration(err) => err.rule(),
             EngineError::Verification(err) => err.rule(),
+            EngineError::RealName(err) => err.rule(),
             EngineError::Division(err) => err.rule(),
             EngineError::DateRange(err) => err.rule(),
             EngineError::Access(err) => err.rule(),

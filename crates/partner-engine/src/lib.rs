@@ -25,6 +25,7 @@ pub mod divisions;
 mod error;
 pub mod funds;
 pub mod partners;
+pub mod realname;
 mod retry;
 pub mod secrets;
 pub mod verification;

@@ -6,6 +6,7 @@
 mod customers;
 mod funds;
 mod operations;
+mod realname;
 mod secrets;
 mod support;
 mod world;
