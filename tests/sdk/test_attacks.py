@@ -253,6 +253,34 @@ def test_ids_on_the_money_path_are_bounded(server, field):
     check_error(resp, 400, "CBC.0100")
 
 
+NUL_REQUESTS = [
+    # A NUL character is text PostgreSQL cannot store: refused before anything reads it.
+    ("POST", "/v2/partners/sub-customers/query", {"account_name": "a\u0000b"}, ()),
+    ("POST", "/v2/partners/sub-customers", {"xaccount_id": "u\u0000", "xaccount_type": "acme_platform"}, ()),
+    ("POST", ADJUST, {"customer_id": "cust-acme-01\u0000", "amount": 1}, ()),
+    ("GET", ADJUST_RECORDS, None, (("trans_id", "a\x00b"),)),
+]
+
+
+@pytest.mark.parametrize("method, path, body, query", NUL_REQUESTS, ids=lambda v: str(v)[:40])
+def test_a_nul_character_is_a_parameter_error(server, method, path, body, query):
+    raw = None if body is None else json.dumps(body).encode()  # json.dumps writes NUL as \\u0000
+    resp = send(server, sign(method, server.url, path, DISTRIBUTOR, body=raw, query=query))
+    check_error(resp, 400, "CBC.0100")
+
+
+def test_a_world_holding_a_nul_character_is_refused(server):
+    world = {"partners": [{"id": "nul\u0000", "name": "n", "kind": "distributor"}]}
+    resp = send(server, sign("POST", server.url, "/operator/v1/world", KEYS["ops"], body=json.dumps(world).encode()))
+    check_error(resp, 400, "CBC.0100")
+
+
+def test_an_escaped_backslash_before_u0000_is_no_nul(server):
+    body = json.dumps({"account_name": "a\\u0000b"}).encode()  # the text a\u0000b, no NUL
+    assert b"\\\\u0000" in body
+    check_ok(send(server, sign("POST", server.url, "/v2/partners/sub-customers/query", DISTRIBUTOR, body=body)))
+
+
 # ---------------------------------------------------------------------------------------------
 # 7. Secret keys are sealed at rest under a server key
 

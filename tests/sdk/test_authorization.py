@@ -36,7 +36,13 @@ from huaweicloudsdkbss.v2 import (
     CheckSubcustomerUserReq,
     CheckUserIdentityRequest,
     AdjustToIndirectPartnerReq,
+    ApplyEnterpriseRealnameAuthsReq,
+    ApplyIndividualRealnameAuthsReq,
+    ChangeEnterpriseRealnameAuthenticationRequest,
+    ChangeEnterpriseRealnameAuthsReq,
     CreateCustomerV2Req,
+    CreateEnterpriseRealnameAuthenticationRequest,
+    CreatePersonalRealnameAuthRequest,
     CreateSubCustomerRequest,
     CustomerInfoV2,
     ListCitiesRequest,
@@ -61,6 +67,7 @@ from huaweicloudsdkbss.v2 import (
     SendVerificationCodeV2Req,
     SendVerificationMessageCodeRequest,
     ShowCustomerAccountBalancesRequest,
+    ShowRealnameAuthenticationReviewResultRequest,
     UpdateCustomerAccountAmountRequest,
     UpdateIndirectPartnerAccountRequest,
 )
@@ -78,7 +85,8 @@ from conftest import (
     wire_body,
 )
 from helpers.operator import create_access_key
-from helpers.world import KEYS, NOW, WORLD, customers_of, name_of
+from helpers.realname import certificate, enterprise, new_customer, pending_review, verified_individual
+from helpers.world import KEYS, NOW, PARTNERS, WORLD, customers_of, name_of
 
 CENT = Decimal("0.01")
 DEBIT = "BALANCE_TYPE_DEBIT"
@@ -196,6 +204,26 @@ def count_is(n):
     return lambda body, me: body["count"] == n
 
 
+def realname_submitter(me):
+    """Whose platform id a real-name request names: the caller's, or dist-acme's for a caller
+    that is no partner (it is refused before the request is read)."""
+    return me.id if me.id in PARTNERS else "dist-acme"
+
+
+def realname_customer(me, verified=False):
+    """A customer registered now for a direct partner (verified as an individual, for a change),
+    so that each allowed call is a first submission; the customer every other caller names."""
+    if me.kind not in DIRECT_PARTNERS + MEMBER_KINDS:  # members act as dist-acme
+        return me.customer
+    return verified_individual(me.server, me.id) if verified else new_customer(me.server, me.id)
+
+
+def pending_review_id(me):
+    """A submission waiting in the queue, for an operator; any id for the others, who are
+    refused at the gateway."""
+    return pending_review(me.server) if me.kind == OPERATOR else "no-such-review"
+
+
 MATRIX = {
     # --- Partners and customers ---------------------------------------------------------------
     "ListIndirectPartners": Row(
@@ -266,6 +294,51 @@ MATRIX = {
                  NOT_YOUR_RESELLER),
             Case(DISTRIBUTOR, "for-a-solution-provider", {"indirect_partner_id": "sp-nova"}, NOT_YOUR_RESELLER),
             Case(SOLUTION_PROVIDER, "for-a-reseller", {"indirect_partner_id": "resel-cove"}, OK),
+        ),
+    ),
+    # --- Real-name authentication (an allowed call submits for a customer registered for it) ----
+    "CreatePersonalRealnameAuth": Row(
+        lambda me, f: me.sdk.create_personal_realname_auth(CreatePersonalRealnameAuthRequest(
+            body=ApplyIndividualRealnameAuthsReq(**f))),
+        allowed(*DIRECT_PARTNERS, check=lambda body, me: body == {"is_review": 1}),
+        fields=lambda me: certificate(realname_customer(me), realname_submitter(me)),
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "nobodys-customer", {"customer_id": "cust-solo"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "its-resellers-customer", {"customer_id": "cust-bolt-02"}, OK),
+            Case(SOLUTION_PROVIDER, "a-resellers-customer", {"customer_id": "cust-bolt-01"}, NOT_YOUR_CUSTOMER),
+        ),
+    ),
+    "CreateEnterpriseRealnameAuthentication": Row(
+        lambda me, f: me.sdk.create_enterprise_realname_authentication(
+            CreateEnterpriseRealnameAuthenticationRequest(body=ApplyEnterpriseRealnameAuthsReq(**f))),
+        allowed(*DIRECT_PARTNERS, check=lambda body, me: body == {"is_review": 1}),
+        fields=lambda me: enterprise(realname_customer(me), realname_submitter(me)),
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "its-resellers-customer", {"customer_id": "cust-bolt-03"}, OK),
+            Case(SOLUTION_PROVIDER, "a-resellers-customer", {"customer_id": "cust-bolt-01"}, NOT_YOUR_CUSTOMER),
+        ),
+    ),
+    "ChangeEnterpriseRealnameAuthentication": Row(
+        lambda me, f: me.sdk.change_enterprise_realname_authentication(
+            ChangeEnterpriseRealnameAuthenticationRequest(body=ChangeEnterpriseRealnameAuthsReq(**f))),
+        allowed(*DIRECT_PARTNERS, check=lambda body, me: body == {"is_review": 1}),
+        fields=lambda me: enterprise(realname_customer(me, verified=True), realname_submitter(me), change_type=1),
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
+            Case(SOLUTION_PROVIDER, "a-resellers-customer", {"customer_id": "cust-bolt-01"}, NOT_YOUR_CUSTOMER),
+        ),
+    ),
+    "ShowRealnameAuthenticationReviewResult": Row(
+        lambda me, f: me.sdk.show_realname_authentication_review_result(
+            ShowRealnameAuthenticationReviewResultRequest(**f)),
+        allowed(*DIRECT_PARTNERS),
+        fields=lambda me: {"customer_id": me.customer},
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "its-resellers-customer", {"customer_id": "cust-bolt-01"}, OK),
+            Case(SOLUTION_PROVIDER, "a-resellers-customer", {"customer_id": "cust-bolt-01"}, NOT_YOUR_CUSTOMER),
         ),
     ),
     # --- Balances ------------------------------------------------------------------------------
@@ -463,6 +536,20 @@ MATRIX = {
     "ListVerificationCodes": Row(
         lambda me, f: me.call("GET", "/operator/v1/verification-codes"),
         allowed(OPERATOR),
+    ),
+    "ListRealnameReviews": Row(
+        lambda me, f: me.call("GET", "/operator/v1/realname-reviews"),
+        allowed(OPERATOR),
+    ),
+    "ApproveRealnameReview": Row(
+        lambda me, f: me.call("POST", f"/operator/v1/realname-reviews/{f['id']}/approve"),
+        allowed(OPERATOR, check=lambda body, me: body["status"] == "approved"),
+        fields=lambda me: {"id": pending_review_id(me)},  # a submission to decide
+    ),
+    "RejectRealnameReview": Row(
+        lambda me, f: me.call("POST", f"/operator/v1/realname-reviews/{f['id']}/reject", body={"opinion": "blurred"}),
+        allowed(OPERATOR, check=lambda body, me: body["status"] == "rejected"),
+        fields=lambda me: {"id": pending_review_id(me)},
     ),
 }
 

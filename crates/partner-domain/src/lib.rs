@@ -16,6 +16,7 @@ pub mod members;
 pub mod money;
 pub mod paging;
 pub mod partners;
+pub mod realname;
 pub mod time;
 pub mod verification;
 

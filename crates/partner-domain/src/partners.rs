@@ -55,6 +55,9 @@ pub struct Partner {
     pub associated_on: Timestamp,
     /// Partner platform ids (`xaccount_type`) registered by this partner's access configuration.
     pub xaccount_types: Vec<String>,
+    /// Whether the access configuration has real-name attachment upload (实名认证附件上传)
+    /// turned on, without which the partner may not submit real-name authentications.
+    pub realname_attachments: bool,
 }
 
 /// Rules of the partner hierarchy, in the order the real system reports them.

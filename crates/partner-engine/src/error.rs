@@ -11,6 +11,7 @@ use partner_domain::{
     money::MoneyError,
     paging::PageError,
     partners::PartnerError,
+    realname::RealNameError,
     time::{ClockError, DateRangeError},
     verification::VerificationError,
 };
@@ -58,6 +59,8 @@ pub enum EngineError {
     #[error(transparent)]
     Verification(#[from] VerificationError),
     #[error(transparent)]
+    RealName(#[from] RealNameError),
+    #[error(transparent)]
     Division(#[from] DivisionError),
     #[error(transparent)]
     Member(#[from] MemberError),
@@ -103,6 +106,7 @@ impl EngineError {
             EngineError::Identity(err) => err.rule(),
             EngineError::Registration(err) => err.rule(),
             EngineError::Verification(err) => err.rule(),
+            EngineError::RealName(err) => err.rule(),
             EngineError::Division(err) => err.rule(),
             EngineError::Member(err) => err.rule(),
             EngineError::DateRange(err) => err.rule(),

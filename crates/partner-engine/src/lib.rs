@@ -26,6 +26,7 @@ mod error;
 pub mod funds;
 pub mod members;
 pub mod partners;
+pub mod realname;
 mod retry;
 pub mod secrets;
 pub mod verification;

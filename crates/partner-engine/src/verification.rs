@@ -26,8 +26,10 @@ impl Engine {
             let partner = self.calling_partner(&mut *tx, caller).await?;
             partners::may_manage_sub_customers(&partner)?;
             let request = verification::code_request(&request)?;
-            if let Some(id) = &request.customer {
-                self.own_or_resellers_customer(&mut *tx, &partner, id).await?;
+            if let Some(id) = &request.customer
+                && self.own_or_resellers_customer(&mut *tx, &partner, id).await?.is_none()
+            {
+                return Err(verification::VerificationError::NotYourCustomer(id.0.clone()).into());
             }
             let now = self.now(&mut *tx).await?;
             let since = |ms: i64| partner_domain::Timestamp::from_millis(now.millis() - ms);
@@ -74,22 +76,20 @@ impl Engine {
         Ok(tx.verification_outbox(mobile.filter(|m| !m.is_empty()), OUTBOX_LIMIT).await?)
     }
 
-    /// A customer of `partner`, or of one of its resellers: what a code may be sent for.
-    async fn own_or_resellers_customer(
+    /// The customer `id` if it is `partner`'s, or one of its resellers': what a bank-card code
+    /// may be sent for, and a real-name authentication submitted for. `None` for anyone else's.
+    pub(crate) async fn own_or_resellers_customer(
         &self,
         tx: &mut dyn partner_store::Tx,
         partner: &partners::Partner,
         id: &CustomerId,
-    ) -> Result<customers::Customer, EngineError> {
+    ) -> Result<Option<customers::Customer>, EngineError> {
         let customer = tx.customer(id).await?;
         let holder = match customer.as_ref().and_then(|c| c.association.as_ref()) {
             Some(association) => tx.partner(&association.partner).await?,
             None => None,
         };
-        match customer {
-            Some(c) if customers::is_within_reach(partner, &c, holder.as_ref()) => Ok(c),
-            _ => Err(verification::VerificationError::NotYourCustomer(id.0.clone()).into()),
-        }
+        Ok(customer.filter(|c| customers::is_within_reach(partner, c, holder.as_ref())))
     }
 }
 

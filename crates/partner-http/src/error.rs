@@ -17,6 +17,7 @@ use partner_domain::{
     money::MoneyError,
     paging::PageError,
     partners::PartnerError,
+    realname::RealNameError,
     time::{ClockError, DateRangeError},
     verification::VerificationError,
 };
@@ -147,6 +148,7 @@ cbc_table!(engine: EngineError {
     Identity => identities,
     Registration => registrations,
     Verification => verifications,
+    RealName => realnames,
     Division => divisions,
     Member => members,
     DateRange => dates,
@@ -223,6 +225,45 @@ cbc_table!(verifications: VerificationError {
     CodeExpired => BAD_REQUEST "CBC.99004008",
     TooManyFailedAttempts => BAD_REQUEST "CBC.99004009",
     CodeWrong => BAD_REQUEST "CBC.99004010",
+});
+
+// The reference's codes for the real-name operations (customers.md §7); the review queue is
+// our operator API, whose refusals are `PC.*`.
+cbc_table!(realnames: RealNameError {
+    AttachmentUploadDisabled => BAD_REQUEST "CBC.99005030",
+    ChangeTypeRequired => BAD_REQUEST "CBC.0100",
+    ChangeTypeUnsupported => BAD_REQUEST "CBC.0100",
+    CustomerIdRequired => BAD_REQUEST "CBC.0100",
+    IdentifyTypeUnsupported => BAD_REQUEST "CBC.0100",
+    XaccountTypeRequired => BAD_REQUEST "CBC.0100",
+    XaccountTypeNotRegistered => BAD_REQUEST "CBC.0100",
+    NameRequired => BAD_REQUEST "CBC.0100",
+    CorpNameInvalid => BAD_REQUEST "CBC.0100",
+    VerifiedNumberRequired => BAD_REQUEST "CBC.0100",
+    VerifiedTypeRequired => BAD_REQUEST "CBC.0100",
+    VerifiedTypeUnsupported => BAD_REQUEST "CBC.0100",
+    BankCardInfoRequired => BAD_REQUEST "CBC.0100",
+    BankAccountMalformed => BAD_REQUEST "CBC.0100",
+    AreacodeUnsupported => BAD_REQUEST "CBC.0100",
+    MobileMalformed => BAD_REQUEST "CBC.0100",
+    VerificationCodeRequired => BAD_REQUEST "CBC.0100",
+    CertificateTypeUnsupported => BAD_REQUEST "CBC.0100",
+    RegCountryMalformed => BAD_REQUEST "CBC.0100",
+    LegalNameRequired => BAD_REQUEST "CBC.0100",
+    LegalIdNumberRequired => BAD_REQUEST "CBC.0100",
+    CertifierRoleUnsupported => BAD_REQUEST "CBC.0100",
+    FileCountOutOfRange => BAD_REQUEST "CBC.0100",
+    FilePathInvalid => BAD_REQUEST "CBC.0100",
+    FileFormatUnsupported => BAD_REQUEST "CBC.99000100",
+    FileCountMismatch => BAD_REQUEST "CBC.0100",
+    NotYourCustomer => BAD_REQUEST "CBC.99000035",
+    AlreadyVerifiedOrInReview => BAD_REQUEST "CBC.99007188",
+    NotAVerifiedIndividual => BAD_REQUEST "CBC.99007004",
+    SubmissionLimitReached => BAD_REQUEST "CBC.99007191",
+    VerificationCodeExpired => BAD_REQUEST "CBC.99000027",
+    UnknownReview => NOT_FOUND "PC.UnknownRealnameReview",
+    ReviewNotPending => CONFLICT "PC.RealnameReviewNotPending",
+    OpinionInvalid => BAD_REQUEST "PC.OpinionInvalid",
 });
 
 cbc_table!(divisions: DivisionError {

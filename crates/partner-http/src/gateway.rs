@@ -79,6 +79,7 @@ async fn guard(
         }
         Err(GatewayError::Engine(err)) => return ApiError::from(err).into_response(),
     };
+    let nul = holds_nul(parts.uri.path(), parts.uri.query().unwrap_or_default(), &body);
     let caller_label = match &principal {
         Principal::Partner(id) => format!("partner:{id}"),
         Principal::Customer(id) => format!("customer:{id}"),
@@ -113,6 +114,13 @@ async fn guard(
             app.engine.audit_refusal(&caller, &operation.name, "-".to_owned(), &refusal).await;
         }
         ApiError::from(refusal).into_response()
+    } else if nul {
+        // Text no database of ours can store (PostgreSQL refuses NUL): refused here, once, for
+        // every operation, before any of it is parsed (and after the caller's kind and items,
+        // so that a key the operation does not admit learns nothing of the body).
+        ApiError::parameter("a parameter holds a NUL character")
+            .with_request_id(&caller.request_id)
+            .into_response()
     } else {
         let mut req = Request::from_parts(parts, axum::body::Body::from(body));
         req.extensions_mut().insert(caller);
@@ -123,6 +131,27 @@ async fn guard(
     };
     res.extensions_mut().insert(CallerLabel(caller_label));
     res
+}
+
+/// Whether the path, the query or a JSON body holds a NUL character: `%00` in the URI (a
+/// literal `%` is `%25`, so `%00` is always NUL), or the escape `\u0000` in the body (raw
+/// control characters are not JSON, and the JSON parser refuses them).
+fn holds_nul(path: &str, query: &str, body: &[u8]) -> bool {
+    let percent_nul = |text: &str| text.as_bytes().windows(3).any(|w| w == b"%00");
+    if percent_nul(path) || percent_nul(query) || body.contains(&0) {
+        return true;
+    }
+    let mut bytes = body.iter();
+    while let Some(&b) = bytes.next() {
+        if b != b'\\' {
+            continue;
+        }
+        // An escape: `\\` is a backslash, `\u0000` the NUL; any other is one character.
+        if bytes.next() == Some(&b'u') && bytes.clone().take(4).eq(b"0000".iter()) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether reading a body failed on its length limit.

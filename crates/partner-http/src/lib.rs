@@ -27,6 +27,7 @@ mod observe;
 pub mod openapi;
 mod operator;
 mod partners;
+mod realname;
 pub mod routes;
 pub mod server;
 mod verification;

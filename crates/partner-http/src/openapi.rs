@@ -20,6 +20,7 @@ use crate::routes::{CUSTOMER_KEYS, OPERATOR_KEYS, PARTNER_KEYS};
         (name = "partners", description = "Tier-1 distributors and their tier-2 resellers"),
         (name = "customers", description = "Partners' sub-customers"),
         (name = "funds", description = "Balances and the ledger"),
+        (name = "realname", description = "Real-name authentication of partners' customers"),
         (name = "divisions", description = "China's provinces, cities and counties, for address fields"),
         (name = "iam", description = "The IAM look-up the SDK makes"),
         (name = "operator", description = "Partner Center's own operator API"),

@@ -9,7 +9,9 @@ use partner_engine::Principal;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{AppState, customers, divisions, funds, openapi, operator, partners, verification};
+use crate::{
+    AppState, customers, divisions, funds, openapi, operator, partners, realname, verification,
+};
 
 /// The security scheme of partners' access keys: `security(("partner" = []))`.
 pub const PARTNER_KEYS: &str = "partner";
@@ -86,6 +88,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .merge(divisions::routes())
         .merge(operator::routes())
         .merge(verification::routes())
+        .merge(realname::routes())
 }
 
 struct Table {

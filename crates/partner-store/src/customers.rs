@@ -10,6 +10,7 @@ use partner_domain::{
     },
     paging::{Page, Paged},
     partners::PartnerId,
+    realname::Verification,
 };
 
 use crate::{
@@ -44,6 +45,11 @@ const SUB_CUSTOMERS: &str = "partner_id = $1 AND association IS NOT NULL \
      AND ($5 IS NULL OR association = $5) \
      AND ($6 IS NULL OR associated_on >= $6) AND ($7 IS NULL OR associated_on <= $7) \
      AND ($8 IS NULL OR id = $8)";
+
+/// A customer's real-name state, changed only from the state it was read in (`$6`, `$7`).
+const SET_VERIFICATION: &str = "UPDATE customers SET verified_status = $2, customer_type = $3, \
+     real_name = $4, real_name_folded = $5 \
+     WHERE id = $1 AND verified_status = $6 AND customer_type = $7";
 
 const XACCOUNT_BOUND: &str =
     "SELECT id FROM customers WHERE xaccount_type = $1 AND xaccount_id = $2";
@@ -230,6 +236,24 @@ impl<T: Backend> CustomerRows for T {
         rows.push_bind(limit).push(" OFFSET ").push_bind(offset);
         let count = || statement("SELECT COUNT(*) AS total", "");
         sql::paged(self.connection(), rows, count, customer_row).await
+    }
+
+    async fn set_verification(
+        &mut self,
+        customer: &CustomerId,
+        from: &Verification,
+        to: &Verification,
+    ) -> Result<bool, StoreError> {
+        let real_name_folded = to.real_name.as_deref().map(fold_case);
+        let statement = Statement::new(SET_VERIFICATION)
+            .bind(&customer.0)
+            .bind(verified_status_code(to.status))
+            .bind(customer_type_code(to.customer_type))
+            .bind(to.real_name.as_deref())
+            .bind(real_name_folded.as_deref())
+            .bind(verified_status_code(from.status))
+            .bind(customer_type_code(from.customer_type));
+        Ok(self.connection().execute(statement).await? == 1)
     }
 
     async fn xaccount_bound(

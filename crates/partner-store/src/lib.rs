@@ -21,6 +21,7 @@ use partner_domain::{
     members::{Member, Role},
     paging::{Page, Paged},
     partners::{IndirectPartnerFilter, Partner, PartnerId},
+    realname::{Purpose, ReviewFilter, Submission, Verification},
     time::ClockSetting,
     verification::{Scene, VerificationCode},
 };
@@ -36,6 +37,7 @@ mod idempotency;
 mod members;
 mod partners;
 mod postgres;
+mod realname;
 mod sql;
 mod sqlite;
 mod verification;
@@ -134,6 +136,7 @@ pub trait Tx:
     + IdempotencyRows
     + VerificationRows
     + MemberRows
+    + RealNameRows
     + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
@@ -191,6 +194,49 @@ pub trait CustomerRows {
         filter: &SubCustomerFilter,
         page: Page,
     ) -> Result<Paged<Customer>, StoreError>;
+    /// Sets a customer's real-name state (`verified_status`, `customer_type`, its real name and
+    /// the real name's folded copy) to `to` if it is still `from` (status and type); tells
+    /// whether it was, so that of two concurrent changes from one state only one is made.
+    async fn set_verification(
+        &mut self,
+        customer: &CustomerId,
+        from: &Verification,
+        to: &Verification,
+    ) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+pub trait RealNameRows {
+    /// Records a submission. A second pending submission for one customer is a `Conflict`.
+    async fn insert_realname_submission(
+        &mut self,
+        submission: &Submission,
+    ) -> Result<(), StoreError>;
+    async fn realname_submission(&mut self, id: &str) -> Result<Option<Submission>, StoreError>;
+    /// The customer's newest submission (the last submitted, whatever the clock said).
+    async fn latest_realname_submission(
+        &mut self,
+        customer: &CustomerId,
+    ) -> Result<Option<Submission>, StoreError>;
+    /// How many submissions of `purpose` the customer has made.
+    async fn count_realname_submissions(
+        &mut self,
+        customer: &CustomerId,
+        purpose: Purpose,
+    ) -> Result<u64, StoreError>;
+    /// The submissions `filter` matches (exactly as [`ReviewFilter::matches`] says), newest
+    /// first, at most `limit`.
+    async fn realname_submissions(
+        &mut self,
+        filter: &ReviewFilter,
+        limit: i64,
+    ) -> Result<Vec<Submission>, StoreError>;
+    /// Records the decision on a pending submission (its status, opinion, when and by whom);
+    /// tells whether it was still pending, so that a submission is decided once.
+    async fn decide_realname_submission(
+        &mut self,
+        decided: &Submission,
+    ) -> Result<bool, StoreError>;
 }
 
 #[async_trait]

@@ -13,8 +13,8 @@ use crate::{
     sql::{self, Backend, Columns, Connection, Statement},
 };
 
-const COLUMNS: &str =
-    "id, name, kind, parent_id, email, mobile_phone, associated_on, xaccount_types";
+const COLUMNS: &str = "id, name, kind, parent_id, email, mobile_phone, associated_on, \
+     xaccount_types, realname_attachments";
 
 /// `SELECT` of every column from `partners`, then `rest`.
 fn select(rest: &str) -> String {
@@ -22,8 +22,8 @@ fn select(rest: &str) -> String {
 }
 
 const INSERT: &str = "INSERT INTO partners (id, name, name_folded, kind, parent_id, email, \
-     mobile_phone, associated_on, xaccount_types, mobile_key) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+     mobile_phone, associated_on, xaccount_types, mobile_key, realname_attachments) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
      ON CONFLICT (id) DO NOTHING";
 
 /// A distributor's resellers as `IndirectPartnerFilter::matches` filters them, each filter
@@ -54,6 +54,7 @@ fn partner_row(row: &impl Columns) -> Result<Partner, StoreError> {
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
             .collect(),
+        realname_attachments: row.int("realname_attachments")? != 0,
     })
 }
 
@@ -91,7 +92,8 @@ impl<T: Backend> PartnerRows for T {
             .bind(partner.mobile_phone.as_deref())
             .bind(partner.associated_on.millis())
             .bind(&xaccount_types)
-            .bind(mobile_key.as_deref());
+            .bind(mobile_key.as_deref())
+            .bind(i64::from(partner.realname_attachments));
         Ok(self.connection().execute(statement).await? == 1)
     }
 

@@ -33,3 +33,21 @@ def outbox(server, mobile=None):
 def advance_clock(server, seconds):
     """Moves the manual business clock of `server` forward."""
     check_ok(operator_call(server, "POST", "/operator/v1/clock/advance", {"seconds": seconds}))
+
+
+REALNAME_REVIEWS = "/operator/v1/realname-reviews"
+
+
+def realname_reviews(server, **query):
+    """The real-name review queue, newest first: `status` (default pending), `customer_id`."""
+    return check_ok(call(server, "GET", REALNAME_REVIEWS, OPERATOR, query=tuple(query.items())))["reviews"]
+
+
+def approve_review(server, review_id):
+    """Approves a pending real-name submission: the review as decided."""
+    return check_ok(operator_call(server, "POST", f"{REALNAME_REVIEWS}/{review_id}/approve"))
+
+
+def reject_review(server, review_id, opinion):
+    """Rejects a pending real-name submission with `opinion`: the review as decided."""
+    return check_ok(operator_call(server, "POST", f"{REALNAME_REVIEWS}/{review_id}/reject", {"opinion": opinion}))

@@ -44,6 +44,7 @@ fn partner(kind: PartnerKind) -> Partner {
         mobile_phone: None,
         associated_on: Timestamp::from_millis(0),
         xaccount_types: vec![],
+        realname_attachments: true,
     }
 }
 

@@ -11,5 +11,6 @@ mod members;
 mod money;
 mod paging;
 mod partners;
+mod realname;
 mod time;
 mod verification;

@@ -19,6 +19,7 @@ fn partner(id: &str, kind: PartnerKind, parent: Option<&str>) -> Partner {
         mobile_phone: None,
         associated_on: Timestamp::from_millis(1_000),
         xaccount_types: vec![],
+        realname_attachments: true,
     }
 }
 

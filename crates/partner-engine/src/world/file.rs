@@ -49,6 +49,9 @@ pub(super) struct PartnerEntry {
     pub(super) coupon_quotas: Vec<QuotaEntry>,
     pub(super) password: Option<String>,
     pub(super) xaccount_types: Option<Vec<String>>,
+    /// Whether the access configuration has real-name attachment upload on (default true): an
+    /// extension of the shared format, documented in docs/wire.md.
+    pub(super) realname_attachments: Option<bool>,
     /// Our extension (docs/world-file-extensions.md): the partner's roles and members.
     #[serde(default)]
     pub(super) roles: Vec<RoleEntry>,

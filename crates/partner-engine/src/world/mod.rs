@@ -380,6 +380,7 @@ fn validate(file: file::WorldFile) -> Result<World, EngineError> {
                 mobile_phone: p.mobile_phone,
                 associated_on: placeholder,
                 xaccount_types,
+                realname_attachments: p.realname_attachments.unwrap_or(true),
             },
             key,
             balance,

@@ -7,6 +7,7 @@ mod customers;
 mod funds;
 mod members;
 mod operations;
+mod realname;
 mod secrets;
 mod support;
 mod world;

@@ -123,6 +123,27 @@ async fn json_and_toml_say_the_same() {
     assert_eq!(page.total, 1);
 }
 
+#[tokio::test]
+async fn real_name_attachment_upload_is_on_unless_a_partner_turns_it_off() {
+    let text = "[[partners]]\nid = \"on\"\nname = \"on\"\nkind = \"distributor\"\n\
+                [[partners]]\nid = \"off\"\nname = \"off\"\nkind = \"solution_provider\"\n\
+                realname_attachments = false\n";
+    let t = TestEngine::new().await;
+    let world = world::parse(text, world::Format::Toml).unwrap();
+    t.engine.apply_world(&Caller::system(), &world).await.unwrap();
+    let mut tx = t.store.read().await.unwrap();
+    for (id, on) in [("on", true), ("off", false)] {
+        let partner = tx.partner(&PartnerId(id.into())).await.unwrap().unwrap();
+        assert_eq!(partner.realname_attachments, on, "{id}");
+    }
+    check_invalid(
+        &format!(
+            "{text}[[partners]]\nid = \"x\"\nname = \"x\"\nkind = \"distributor\"\nrealname_attachments = \"no\"\n"
+        ),
+        &["realname_attachments"],
+    );
+}
+
 #[test]
 fn the_demo_world_is_valid_and_has_keys() {
     let demo = world::demo().unwrap();

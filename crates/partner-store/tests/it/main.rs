@@ -16,6 +16,7 @@ mod funds;
 mod idempotency;
 mod members;
 mod partners;
+mod realname;
 mod tidy;
 mod verification;
 
@@ -96,6 +97,7 @@ fn partner(id: &str, kind: PartnerKind, parent: Option<&str>, on: i64) -> Partne
         mobile_phone: None,
         associated_on: Timestamp::from_millis(on),
         xaccount_types: vec!["idp-a".into(), "idp-b".into()],
+        realname_attachments: true,
     }
 }
 

@@ -17,6 +17,7 @@ async fn partners_round_trip_and_insert_once() {
         let bolt = Partner {
             mobile_phone: Some("139".into()),
             xaccount_types: vec![],
+            realname_attachments: false,
             ..partner("bolt", PartnerKind::Reseller, Some("acme"), 2)
         };
         assert!(tx.insert_partner(&acme).await.unwrap(), "{}", b.name);
