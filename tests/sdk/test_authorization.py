@@ -159,7 +159,8 @@ IGNORED = Allowed(ignored=True)
 FORBIDDEN = Refused(403, "CBC.0151")  # the caller's kind may not call the operation
 NOT_YOUR_RESELLER = Refused(400, "CBC.99000037")  # indirect_partner_id: not the distributor's own reseller
 NOT_YOUR_CUSTOMER = Refused(400, "CBC.99000035")  # money to or from a customer that is not the partner's
-REFERRAL_CUSTOMER = Refused(400, "CBC.99000000")  # money to or from the partner's own referral customer
+REFERRAL_CUSTOMER = Refused(400, "CBC.99000000")
+NO_SUCH_CHANGE = Refused(404, "PC.UnknownAssociationChange")  # a request that is not the caller's  # money to or from the partner's own referral customer
 
 
 def allowed(*kinds, check=None):
@@ -216,6 +217,14 @@ def realname_customer(me, verified=False):
     if me.kind not in DIRECT_PARTNERS + MEMBER_KINDS:  # members act as dist-acme
         return me.customer
     return verified_individual(me.server, me.id) if verified else new_customer(me.server, me.id)
+
+
+def changeable_customer(me):
+    """A customer whose association `me` may ask to change, once: one registered now for a
+    direct partner (or its member), the caller's own customer for the others."""
+    if me.kind in DIRECT_PARTNERS + MEMBER_KINDS:
+        return new_customer(me.server, me.id)
+    return me.customer
 
 
 def pending_review_id(me):
@@ -532,6 +541,34 @@ MATRIX = {
         lambda me, f: me.call("POST", "/operator/v1/partners/resel-cove/members", body=f),
         allowed(OPERATOR),
         fields=lambda me: {"name": f"member-{uuid.uuid4().hex[:8]}", "roles": []},
+    ),
+    # --- Our channel API: association changes --------------------------------------------------
+    "RequestAssociationChange": Row(
+        lambda me, f: me.call("POST", "/channel/v1/association-changes", body=f),
+        allowed(*ALL_PARTNERS, CUSTOMER),
+        fields=lambda me: {"customer_id": changeable_customer(me), "kind": "unbind"},
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
+            Case(DISTRIBUTOR, "its-resellers-customer", {"customer_id": "cust-bolt-02"}, NOT_YOUR_CUSTOMER),
+            Case(RESELLER, "another-resellers-customer", {"customer_id": "cust-far-01"}, NOT_YOUR_CUSTOMER),
+        ),
+    ),
+    "ListAssociationChanges": Row(
+        lambda me, f: me.call("GET", "/channel/v1/association-changes"),
+        allowed(*ALL_PARTNERS, CUSTOMER, check=lambda body, me: all(
+            me.id in (c["partner_id"], c["customer_id"]) for c in body["changes"])),
+    ),
+    # Answering needs a request of the caller's counterparty: test_associations.py answers real
+    # ones; here every admitted caller reaches the operation and learns of no other's request.
+    "AcceptAssociationChange": Row(
+        lambda me, f: me.call("POST", f"/channel/v1/association-changes/{f['id']}/accept"),
+        {kind: NO_SUCH_CHANGE if kind != OPERATOR else FORBIDDEN for kind in KINDS},
+        fields=lambda me: {"id": "no-such-request"},
+    ),
+    "RejectAssociationChange": Row(
+        lambda me, f: me.call("POST", f"/channel/v1/association-changes/{f['id']}/reject"),
+        {kind: NO_SUCH_CHANGE if kind != OPERATOR else FORBIDDEN for kind in KINDS},
+        fields=lambda me: {"id": "no-such-request"},
     ),
     "ListVerificationCodes": Row(
         lambda me, f: me.call("GET", "/operator/v1/verification-codes"),

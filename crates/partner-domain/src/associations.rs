@@ -108,7 +108,7 @@ pub enum AssociationChangeError {
     CustomerMaySwitchOnlyByUnbinding,
     #[error("a request for this customer is waiting for an answer already")]
     RequestPending,
-    #[error("one unbind or switch request per customer every three months: the next from {}", .0.millis())]
+    #[error("one unbind or switch request per customer every three months: try again later")]
     TooSoon(Timestamp),
     #[error("the customer has unexpired reserved instances")]
     ReservedInstances,
@@ -116,6 +116,8 @@ pub enum AssociationChangeError {
     PostPayCannotSwitch,
     #[error("a customer in arrears cannot leave its reseller until the partner clears them")]
     InArrears,
+    #[error("no association change request {0} of yours")]
+    UnknownRequest(String),
     #[error("the request is not waiting for an answer")]
     NotPending,
     #[error("only the other side answers a request")]
@@ -135,6 +137,7 @@ impl AssociationChangeError {
             AssociationChangeError::ReservedInstances => "ReservedInstances",
             AssociationChangeError::PostPayCannotSwitch => "PostPayCannotSwitch",
             AssociationChangeError::InArrears => "InArrears",
+            AssociationChangeError::UnknownRequest(_) => "UnknownRequest",
             AssociationChangeError::NotPending => "NotPending",
             AssociationChangeError::NotTheCounterparty => "NotTheCounterparty",
         }

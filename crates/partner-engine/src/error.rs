@@ -2,6 +2,7 @@
 
 use partner_domain::{
     access::AccessError,
+    associations::AssociationChangeError,
     catalog::CatalogError,
     coupons::CouponError,
     customers::{IdentityError, RegistrationError},
@@ -65,6 +66,8 @@ pub enum EngineError {
     #[error(transparent)]
     Member(#[from] MemberError),
     #[error(transparent)]
+    AssociationChange(#[from] AssociationChangeError),
+    #[error(transparent)]
     DateRange(#[from] DateRangeError),
     #[error(transparent)]
     Access(#[from] AccessError),
@@ -109,6 +112,7 @@ impl EngineError {
             EngineError::RealName(err) => err.rule(),
             EngineError::Division(err) => err.rule(),
             EngineError::Member(err) => err.rule(),
+            EngineError::AssociationChange(err) => err.rule(),
             EngineError::DateRange(err) => err.rule(),
             EngineError::Access(err) => err.rule(),
             EngineError::Coupon(err) => err.rule(),

@@ -18,6 +18,7 @@ use partner_domain::{
 use partner_store::{Store, Tx};
 
 pub mod access;
+pub mod associations;
 pub mod clock;
 mod committer;
 pub mod customers;

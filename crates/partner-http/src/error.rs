@@ -8,6 +8,7 @@ use axum::{
 };
 use partner_domain::{
     access::AccessError,
+    associations::AssociationChangeError,
     catalog::CatalogError,
     coupons::CouponError,
     customers::{IdentityError, RegistrationError},
@@ -151,6 +152,7 @@ cbc_table!(engine: EngineError {
     RealName => realnames,
     Division => divisions,
     Member => members,
+    AssociationChange => association_changes,
     DateRange => dates,
     Access => access,
     Coupon => coupons,
@@ -278,6 +280,19 @@ cbc_table!(members: MemberError {
     TooManyRoles => BAD_REQUEST "PC.MemberInvalid",
     UnknownRole => BAD_REQUEST "PC.MemberInvalid",
     PermissionItemMissing => FORBIDDEN "CBC.0151",
+});
+
+cbc_table!(association_changes: AssociationChangeError {
+    NotAssociated => BAD_REQUEST "CBC.99000035",
+    CustomerMaySwitchOnlyByUnbinding => BAD_REQUEST "PC.AssociationChangeInvalid",
+    RequestPending => CONFLICT "PC.AssociationChangePending",
+    TooSoon => BAD_REQUEST "PC.AssociationChangeTooSoon",
+    ReservedInstances => BAD_REQUEST "PC.AssociationChangeBlocked",
+    PostPayCannotSwitch => BAD_REQUEST "PC.AssociationChangeBlocked",
+    InArrears => BAD_REQUEST "PC.AssociationChangeBlocked",
+    UnknownRequest => NOT_FOUND "PC.UnknownAssociationChange",
+    NotPending => CONFLICT "PC.AssociationChangeNotPending",
+    NotTheCounterparty => FORBIDDEN "PC.NotTheCounterparty",
 });
 
 cbc_table!(dates: DateRangeError {

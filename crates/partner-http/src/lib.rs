@@ -16,6 +16,7 @@ use axum::{
 };
 use partner_engine::Engine;
 
+mod associations;
 pub mod auth;
 mod customers;
 mod divisions;

@@ -10,7 +10,8 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    AppState, customers, divisions, funds, openapi, operator, partners, realname, verification,
+    AppState, associations, customers, divisions, funds, openapi, operator, partners, realname,
+    verification,
 };
 
 /// The security scheme of partners' access keys: `security(("partner" = []))`.
@@ -84,6 +85,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(partners::routes())
         .merge(customers::routes())
+        .merge(associations::routes())
         .merge(funds::routes())
         .merge(divisions::routes())
         .merge(operator::routes())

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use partner_domain::{
     Money, Timestamp,
     access::AccessKey,
+    associations::{AssociationChange, ChangeState},
     audit::AuditEvent,
     catalog::{Discount, Price},
     coupons::CouponQuota,
@@ -27,6 +28,7 @@ use partner_domain::{
 };
 
 mod access;
+mod associations;
 mod audit;
 mod catalog;
 mod clock;
@@ -136,6 +138,7 @@ pub trait Tx:
     + IdempotencyRows
     + VerificationRows
     + MemberRows
+    + AssociationRows
     + RealNameRows
     + Send
 {
@@ -237,6 +240,39 @@ pub trait RealNameRows {
         &mut self,
         decided: &Submission,
     ) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+pub trait AssociationRows {
+    /// Records a request; a second waiting request for the customer is a `Conflict`.
+    async fn insert_association_change(
+        &mut self,
+        change: &AssociationChange,
+    ) -> Result<(), StoreError>;
+    async fn association_change(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<AssociationChange>, StoreError>;
+    /// The requests of a partner, of a customer, or of both, newest first, at most `limit`.
+    async fn association_changes(
+        &mut self,
+        partner: Option<&PartnerId>,
+        customer: Option<&CustomerId>,
+        limit: i64,
+    ) -> Result<Vec<AssociationChange>, StoreError>;
+    /// Answers a waiting request; tells whether it was still waiting.
+    async fn decide_association_change(
+        &mut self,
+        id: &str,
+        state: ChangeState,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Sets a customer's association, or clears it (`None`: unbound).
+    async fn set_association(
+        &mut self,
+        customer: &CustomerId,
+        association: Option<&partner_domain::customers::Association>,
+    ) -> Result<(), StoreError>;
 }
 
 #[async_trait]

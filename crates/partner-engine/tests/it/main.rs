@@ -3,6 +3,7 @@
 // Test helpers outside `#[test]` functions may unwrap and index too: a panic is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod associations;
 mod customers;
 mod funds;
 mod members;
