@@ -915,6 +915,39 @@ impl Engine {
             crate::funds::RetryKeys::none(),
         )
         .await?;
+        self.play_demo_channel(&acme).await
+    }
+
+    /// The channel's workflows in the demo: a real-name review waiting for the operator, one
+    /// approved (so that a new-customer tag shows), and a switch waiting for its customer.
+    async fn play_demo_channel(&self, acme: &Caller) -> Result<(), EngineError> {
+        use partner_domain::realname::{IndividualRequest, ReviewFilter, ReviewStatus};
+        let passport = |customer: &str, name: &str| IndividualRequest {
+            customer_id: customer.to_owned(),
+            identify_type: 0,
+            verified_type: Some(3),
+            verified_file_url: ["id/data-page.jpg", "id/entry-stamp.jpg", "id/hand-held.jpg"]
+                .map(str::to_owned)
+                .to_vec(),
+            name: name.to_owned(),
+            verified_number: "E12345678".to_owned(),
+            change_type: Some(-1),
+            xaccount_type: "acme_idp".to_owned(),
+            bank_card_info: None,
+        };
+        self.create_personal_realname_auth(acme, passport("cust-lighthouse", "Lin Hai")).await?;
+        let ops =
+            Caller { principal: crate::Principal::Operator("ops".to_owned()), ..acme.clone() };
+        let filter = ReviewFilter {
+            status: ReviewStatus::Pending,
+            customer: Some(partner_domain::customers::CustomerId("cust-lighthouse".to_owned())),
+        };
+        for submission in self.list_realname_reviews(&ops, filter).await? {
+            self.approve_realname_review(&ops, &submission.id).await?;
+        }
+        self.create_personal_realname_auth(acme, passport("cust-meadow", "Mei Dong")).await?;
+        let switch = partner_domain::associations::ChangeKind::Switch;
+        self.request_association_change(acme, Some("cust-quarry"), switch).await?;
         Ok(())
     }
 }

@@ -161,7 +161,22 @@ async fn the_demo_history_leaves_a_record_in_every_list() {
     let acme = partner("dist-acme");
     let records = t.engine.list_partner_adjust_records(&acme, Default::default()).await.unwrap();
     assert_eq!(records.total, 5, "adjusts and reclaims with its customers and resellers");
+    // The channel's workflows: a review waiting, a verified customer, a switch waiting, a member.
+    let ops = crate::support::operator("ops");
+    let pending = partner_domain::realname::ReviewFilter {
+        status: partner_domain::realname::ReviewStatus::Pending,
+        customer: None,
+    };
+    let waiting = t.engine.list_realname_reviews(&ops, pending).await.unwrap();
+    assert_eq!(waiting.iter().map(|s| s.customer.0.as_str()).collect::<Vec<_>>(), ["cust-meadow"]);
+    let changes = t.engine.list_association_changes(&acme).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    let mei = t.engine.credential("DEMOACMEMEI000000001").await.unwrap().unwrap();
+    assert_eq!(mei.member.map(|m| m.name).as_deref(), Some("mei"));
     let mut tx = t.store.read().await.unwrap();
+    let lighthouse = partner_domain::customers::CustomerId("cust-lighthouse".into());
+    let verified = tx.customer(&lighthouse).await.unwrap().unwrap().verified_status;
+    assert_eq!(verified, partner_domain::customers::VerifiedStatus::Verified);
     assert_eq!(tx.balance_sum().await.unwrap(), Money::ZERO);
     assert!(tx.accounts_off_their_ledger().await.unwrap().is_empty());
 }
