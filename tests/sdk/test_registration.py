@@ -307,3 +307,29 @@ def test_the_association_time_is_the_business_time(registry):
     body = create(registry)
     assert listed(registry, body["domain_id"])["associated_on"] == NOW
     assert PARTNERS[ACME]["xaccount_types"] == [PLATFORM]
+
+
+# ---------------------------------------------------------------------------------------------
+# The new-customer tag of a registered, verified customer (ListSubCustomerNewTag, §6.2)
+
+
+def new_tag(server, customer_id):
+    from huaweicloudsdkbss.v2 import ListSubCustomerNewTagReq, ListSubCustomerNewTagRequest
+    client = sdk_client(server, KEYS[ACME])
+    request = ListSubCustomerNewTagRequest(body=ListSubCustomerNewTagReq(customer_ids=[customer_id]))
+    (tag,) = wire_body(client.list_sub_customer_new_tag(request), "ListSubCustomerNewTagResponse")["new_customer_tags"]
+    return tag
+
+
+def test_a_verified_customer_is_an_undetermined_new_customer_for_twelve_months(fresh_server):
+    from helpers.realname import verified_individual
+    unverified = create(fresh_server)["domain_id"]
+    assert new_tag(fresh_server, unverified) == {"customer_id": unverified}
+    customer_id = verified_individual(fresh_server)
+    month = NOW[:7]  # the clock stands at world.toml's NOW: the association month (UTC+8)
+    expires = f"{int(month[:4]) + 1}{month[4:]}"
+    assert new_tag(fresh_server, customer_id) == {
+        "customer_id": customer_id, "customer_tag_type": "SMB", "new_customer_tag": "UNDETERMINED",
+        "effective_time": month, "expire_time": expires}
+    advance_clock(fresh_server, 366 * 24 * 3600)
+    assert new_tag(fresh_server, customer_id)["new_customer_tag"] == "N"
