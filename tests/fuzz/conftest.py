@@ -128,10 +128,11 @@ class Server:
 
     Raises pytest.UsageError when it does not come up (it is started in pytest_configure)."""
 
-    def __init__(self, binary, directory):
+    def __init__(self, binary, directory, database_url=None):
         self.directory = directory
         self.log_path = directory / "server.log"
-        self.args = [binary, "serve", "--listen", "127.0.0.1:0", "--database", f"sqlite://{directory}/pc.db",
+        database_url = database_url or f"sqlite://{directory}/pc.db"
+        self.args = [binary, "serve", "--listen", "127.0.0.1:0", "--database", database_url,
                      "--world", str(WORLD_FILE), "--rate-limits", "off"]
         self.stdout_lines = []
         self.url = None
@@ -191,11 +192,29 @@ ANSWERS = {}
 """{operation label: Counter of answers ("400 CBC.0100")}: test_fuzz.py counts, the summary prints."""
 
 
+# PARTNER_FUZZ_BACKEND=postgres fuzzes a server on a fresh PostgreSQL database (on the server
+# PARTNER_TEST_POSTGRES_URL names): what one database stores and the other refuses (a NUL
+# character, for one) must be refused alike.
+POSTGRES_DB = None
+
+
+def psql(sql):
+    admin = os.environ.get("PARTNER_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    subprocess.run(["psql", admin, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], check=True,
+                   capture_output=True, timeout=60)
+    return admin
+
+
 def pytest_configure(config):
-    global SERVER
+    global SERVER, POSTGRES_DB
     directory = Path(tempfile.mkdtemp(prefix="partner-center-fuzz-"))
+    database_url = None
+    if os.environ.get("PARTNER_FUZZ_BACKEND") == "postgres":
+        POSTGRES_DB = f"pc_fuzz_{os.getpid()}"
+        admin = psql(f"CREATE DATABASE {POSTGRES_DB}")
+        database_url = admin.rsplit("/", 1)[0] + "/" + POSTGRES_DB
     try:
-        SERVER = Server(partner_center_bin(), directory)
+        SERVER = Server(partner_center_bin(), directory, database_url)
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
@@ -215,3 +234,5 @@ def pytest_unconfigure(config):
     if SERVER is not None:
         SERVER.stop()
         shutil.rmtree(SERVER.directory, ignore_errors=True)
+    if POSTGRES_DB is not None:
+        psql(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
