@@ -6,32 +6,12 @@ use partner_domain::{
         self, AssociationChange, AssociationChangeError as E, ChangeKind, ChangeState,
         CustomerStanding, REQUEST_INTERVAL_MS, Side,
     },
-    customers::{Association, AssociationType, Customer, CustomerId, CustomerType, VerifiedStatus},
+    customers::{AssociationType, Customer, CustomerId},
     partners::PartnerId,
 };
 
 fn customer(kind: AssociationType) -> Customer {
-    Customer {
-        id: CustomerId("c".into()),
-        account_name: "c".into(),
-        association: Some(Association {
-            partner: PartnerId("p".into()),
-            kind,
-            associated_on: Timestamp::from_millis(0),
-        }),
-        email: None,
-        mobile_phone: None,
-        country: "CN".into(),
-        label: None,
-        real_name: None,
-        xaccount_id: None,
-        xaccount_type: None,
-        verified_status: VerifiedStatus::Unverified,
-        customer_type: CustomerType::Unset,
-        frozen: 0,
-        level: "V0".into(),
-        marketing_messages: true,
-    }
+    crate::customer_of_p(kind, Timestamp::from_millis(0))
 }
 
 fn change(by: Side, at: i64, state: ChangeState) -> AssociationChange {

@@ -197,34 +197,15 @@ fn mobile_numbers_compare_by_their_key_whichever_way_they_are_written() {
 fn the_new_customer_tag_needs_real_name_and_runs_twelve_months_from_association() {
     use partner_domain::{
         Timestamp,
-        customers::{
-            Association, Customer, CustomerId, CustomerType, NewCustomerTag, VerifiedStatus,
-        },
-        partners::PartnerId,
+        customers::{Customer, CustomerType, NewCustomerTag, VerifiedStatus},
         time::Month,
     };
     // 2026-01-31T16:30:00Z is already February in UTC+8.
     let joined = Timestamp::from_millis(1_769_877_000_000);
     let customer = |status| Customer {
-        id: CustomerId("c".into()),
-        account_name: "c".into(),
-        association: Some(Association {
-            partner: PartnerId("p".into()),
-            kind: AssociationType::Reseller,
-            associated_on: joined,
-        }),
-        email: None,
-        mobile_phone: None,
-        country: "CN".into(),
-        label: None,
-        real_name: None,
-        xaccount_id: None,
-        xaccount_type: None,
         verified_status: status,
         customer_type: CustomerType::Individual,
-        frozen: 0,
-        level: "V0".into(),
-        marketing_messages: true,
+        ..crate::customer_of_p(AssociationType::Reseller, joined)
     };
     for status in [VerifiedStatus::Unverified, VerifiedStatus::InReview, VerifiedStatus::Rejected] {
         assert_eq!(
