@@ -67,6 +67,7 @@ from huaweicloudsdkbss.v2 import (
     SendVerificationCodeV2Req,
     SendVerificationMessageCodeRequest,
     ShowCustomerAccountBalancesRequest,
+    ShowRealNameAuthStatusRequest,
     ShowRealnameAuthenticationReviewResultRequest,
     UpdateCustomerAccountAmountRequest,
     UpdateIndirectPartnerAccountRequest,
@@ -338,6 +339,10 @@ MATRIX = {
             Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"}, NOT_YOUR_CUSTOMER),
             Case(SOLUTION_PROVIDER, "a-resellers-customer", {"customer_id": "cust-bolt-01"}, NOT_YOUR_CUSTOMER),
         ),
+    ),
+    "ShowRealNameAuthStatus": Row(
+        lambda me, f: me.sdk.show_real_name_auth_status(ShowRealNameAuthStatusRequest()),
+        allowed(CUSTOMER, check=lambda body, me: body["verified_status"] in (-1, 0, 1, 2)),
     ),
     "ShowRealnameAuthenticationReviewResult": Row(
         lambda me, f: me.sdk.show_realname_authentication_review_result(

@@ -333,3 +333,18 @@ def test_a_verified_customer_is_an_undetermined_new_customer_for_twelve_months(f
         "effective_time": month, "expire_time": expires}
     advance_clock(fresh_server, 366 * 24 * 3600)
     assert new_tag(fresh_server, customer_id)["new_customer_tag"] == "N"
+
+
+def test_a_customer_reads_its_own_real_name_state(registry):
+    from huaweicloudsdkbss.v2 import ShowRealNameAuthStatusRequest
+    from helpers.operator import create_access_key
+    from helpers.realname import verified_individual
+
+    def status(customer_id):
+        client = sdk_client(registry, create_access_key(registry, "customer", customer_id))
+        response = client.show_real_name_auth_status(ShowRealNameAuthStatusRequest())
+        return wire_body(response, "ShowRealNameAuthStatusResponse")
+
+    unverified = create(registry)["domain_id"]
+    assert status(unverified) == {"verified_status": -1, "verified_type": None}
+    assert status(verified_individual(registry)) == {"verified_status": 2, "verified_type": 0}

@@ -260,3 +260,24 @@ fn state_refusal(purpose: Purpose) -> EngineError {
         Purpose::ChangeToEnterprise => RealNameError::NotAVerifiedIndividual.into(),
     }
 }
+
+/// `ShowRealNameAuthStatus` as the customer reads it: `verified_status` -1, 0, 1 or 2, and
+/// `verified_type` 0 (individual) or 1 (enterprise), `None` until the customer is verified as
+/// one of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RealNameStatus {
+    pub status: partner_domain::customers::VerifiedStatus,
+    pub kind: partner_domain::customers::CustomerType,
+}
+
+impl Engine {
+    /// `ShowRealNameAuthStatus`: the calling customer's own real-name state.
+    pub async fn show_real_name_auth_status(
+        &self,
+        caller: &Caller,
+    ) -> Result<RealNameStatus, EngineError> {
+        let mut tx = self.store.read().await?;
+        let customer = self.calling_customer(&mut *tx, caller).await?;
+        Ok(RealNameStatus { status: customer.verified_status, kind: customer.customer_type })
+    }
+}

@@ -76,6 +76,18 @@ pub(crate) async fn show_realname_authentication_review_result(
     Ok(Json(result.await?.into()))
 }
 
+/// `ShowRealNameAuthStatus`: the calling customer's own real-name state.
+#[utoipa::path(get, path = "/v2/customers/real-name-auth-status",
+    operation_id = "ShowRealNameAuthStatus",
+    security(("customer" = [])), tag = "realname",
+    responses((status = 200, body = wire::ShowRealNameAuthStatusResponse)))]
+pub(crate) async fn show_real_name_auth_status(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<wire::ShowRealNameAuthStatusResponse>, ApiError> {
+    Ok(Json(app.engine.show_real_name_auth_status(&caller).await?.into()))
+}
+
 /// The review queue, newest first (at most 200): `?status=pending` (default), `approved` or
 /// `rejected`, and `&customer_id=` for one customer's.
 #[utoipa::path(get, path = "/operator/v1/realname-reviews", operation_id = "ListRealnameReviews",
@@ -131,6 +143,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
             change_enterprise_realname_authentication
         ))
         .routes(routes!(show_realname_authentication_review_result))
+        .routes(routes!(show_real_name_auth_status))
         .routes(routes!(list_realname_reviews))
         .routes(routes!(approve_realname_review))
         .routes(routes!(reject_realname_review))

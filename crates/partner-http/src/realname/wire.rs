@@ -419,3 +419,30 @@ impl From<Vec<Submission>> for RealnameReviews {
         RealnameReviews { reviews: submissions.into_iter().map(RealnameReview::from).collect() }
     }
 }
+
+/// SDK `ShowRealNameAuthStatusResponse`: `verified_type` is `null` until the customer is
+/// verified (the model: "实名认证状态为-1未实名认证返回null"; a review under way has no type yet
+/// either).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ShowRealNameAuthStatusResponse {
+    verified_status: i64,
+    verified_type: Option<i64>,
+}
+
+impl From<partner_engine::realname::RealNameStatus> for ShowRealNameAuthStatusResponse {
+    fn from(status: partner_engine::realname::RealNameStatus) -> Self {
+        use partner_domain::customers::{CustomerType, VerifiedStatus};
+        let verified_status = match status.status {
+            VerifiedStatus::Unverified => -1,
+            VerifiedStatus::InReview => 0,
+            VerifiedStatus::Rejected => 1,
+            VerifiedStatus::Verified => 2,
+        };
+        let verified_type = match status.kind {
+            CustomerType::Unset => None,
+            CustomerType::Individual => Some(0),
+            CustomerType::Enterprise => Some(1),
+        };
+        ShowRealNameAuthStatusResponse { verified_status, verified_type }
+    }
+}
