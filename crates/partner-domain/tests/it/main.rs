@@ -12,5 +12,6 @@ mod money;
 mod paging;
 mod partners;
 mod realname;
+mod reports;
 mod time;
 mod verification;
