@@ -17,6 +17,7 @@ mod idempotency;
 mod members;
 mod partners;
 mod realname;
+mod reports;
 mod tidy;
 mod verification;
 
