@@ -17,6 +17,7 @@ pub mod money;
 pub mod paging;
 pub mod partners;
 pub mod realname;
+pub mod reports;
 pub mod time;
 pub mod verification;
 

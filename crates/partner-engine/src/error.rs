@@ -13,6 +13,7 @@ use partner_domain::{
     paging::PageError,
     partners::PartnerError,
     realname::RealNameError,
+    reports::ReportError,
     time::{ClockError, DateRangeError},
     verification::VerificationError,
 };
@@ -62,6 +63,8 @@ pub enum EngineError {
     #[error(transparent)]
     RealName(#[from] RealNameError),
     #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
     Division(#[from] DivisionError),
     #[error(transparent)]
     Member(#[from] MemberError),
@@ -110,6 +113,7 @@ impl EngineError {
             EngineError::Registration(err) => err.rule(),
             EngineError::Verification(err) => err.rule(),
             EngineError::RealName(err) => err.rule(),
+            EngineError::Report(err) => err.rule(),
             EngineError::Division(err) => err.rule(),
             EngineError::Member(err) => err.rule(),
             EngineError::AssociationChange(err) => err.rule(),

@@ -28,6 +28,7 @@ pub mod funds;
 pub mod members;
 pub mod partners;
 pub mod realname;
+pub mod reports;
 mod retry;
 pub mod secrets;
 pub mod verification;

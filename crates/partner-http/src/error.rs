@@ -19,6 +19,7 @@ use partner_domain::{
     paging::PageError,
     partners::PartnerError,
     realname::RealNameError,
+    reports::ReportError,
     time::{ClockError, DateRangeError},
     verification::VerificationError,
 };
@@ -150,6 +151,7 @@ cbc_table!(engine: EngineError {
     Registration => registrations,
     Verification => verifications,
     RealName => realnames,
+    Report => reports,
     Division => divisions,
     Member => members,
     AssociationChange => association_changes,
@@ -227,6 +229,42 @@ cbc_table!(verifications: VerificationError {
     CodeExpired => BAD_REQUEST "CBC.99004008",
     TooManyFailedAttempts => BAD_REQUEST "CBC.99004009",
     CodeWrong => BAD_REQUEST "CBC.99004010",
+});
+
+// Reports and invitations are our API (customers.md §4 has no SDK operation): each rule is a
+// `PC.*` code of its own name. A state that forbids the step is 409; a malformed request 400.
+cbc_table!(reports: ReportError {
+    AlreadyAssociated => CONFLICT "PC.AlreadyAssociated",
+    AccountIsAPartner => CONFLICT "PC.AccountIsAPartner",
+    ReportedByCloud => CONFLICT "PC.ReportedByCloud",
+    RegistrationTimeOverLimit => CONFLICT "PC.RegistrationTimeOverLimit",
+    InArrears => CONFLICT "PC.InArrears",
+    PostPay => CONFLICT "PC.PostPay",
+    ReservedInstances => CONFLICT "PC.ReservedInstances",
+    InvoiceDebt => CONFLICT "PC.InvoiceDebt",
+    StoredValueCard => CONFLICT "PC.StoredValueCard",
+    EnterpriseMaster => CONFLICT "PC.EnterpriseMaster",
+    RechargeBonus => CONFLICT "PC.RechargeBonus",
+    ProfileWithoutContact => CONFLICT "PC.ProfileWithoutContact",
+    CustomerNameRequired => BAD_REQUEST "PC.CustomerNameRequired",
+    ContactRequired => BAD_REQUEST "PC.ContactRequired",
+    InvalidMobile => BAD_REQUEST "PC.InvalidMobile",
+    InvalidEmail => BAD_REQUEST "PC.InvalidEmail",
+    UnknownAccount => BAD_REQUEST "PC.UnknownAccount",
+    MobileNotTheAccounts => BAD_REQUEST "PC.MobileNotTheAccounts",
+    AccountAmbiguous => BAD_REQUEST "PC.AccountAmbiguous",
+    ReportedByAnotherPartner => CONFLICT "PC.ReportedByAnotherPartner",
+    AlreadyReported => CONFLICT "PC.AlreadyReported",
+    UnknownReport => NOT_FOUND "PC.UnknownReport",
+    PendingReportCannotBeDeleted => CONFLICT "PC.PendingReportCannotBeDeleted",
+    AssociatedReportCannotBeDeleted => CONFLICT "PC.AssociatedReportCannotBeDeleted",
+    ReportNotPending => CONFLICT "PC.ReportNotPending",
+    RejectionReasonRequired => BAD_REQUEST "PC.RejectionReasonRequired",
+    ReportNotReported => CONFLICT "PC.ReportNotReported",
+    InvalidLabel => BAD_REQUEST "PC.InvalidLabel",
+    InvitationNotFound => NOT_FOUND "PC.InvitationNotFound",
+    InvitationExpired => CONFLICT "PC.InvitationExpired",
+    InvitationUsed => CONFLICT "PC.InvitationUsed",
 });
 
 // The reference's codes for the real-name operations (customers.md §7); the review queue is

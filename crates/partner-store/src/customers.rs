@@ -30,8 +30,8 @@ fn select(rest: &str) -> String {
 const INSERT: &str = "INSERT INTO customers (id, account_name, account_name_folded, \
      partner_id, association, associated_on, email, mobile_phone, country, label, real_name, \
      real_name_folded, xaccount_id, xaccount_type, verified_status, customer_type, frozen, \
-     level, mobile_key, marketing_messages) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-     $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ON CONFLICT (id) DO NOTHING";
+     level, mobile_key, marketing_messages, registered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+     $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $6) ON CONFLICT (id) DO NOTHING";
 
 /// A partner's associated customers as `SubCustomerFilter::matches` filters them, each filter
 /// NULL when absent: `$2` and `$3` the folded account and real name they contain, `$4` the

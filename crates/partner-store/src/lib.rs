@@ -23,6 +23,7 @@ use partner_domain::{
     paging::{Page, Paged},
     partners::{IndirectPartnerFilter, Partner, PartnerId},
     realname::{Purpose, ReviewFilter, Submission, Verification},
+    reports::{Invitation, Prospect, Report, ReportStatus, Standing},
     time::ClockSetting,
     verification::{Scene, VerificationCode},
 };
@@ -40,6 +41,7 @@ mod members;
 mod partners;
 mod postgres;
 mod realname;
+mod reports;
 mod sql;
 mod sqlite;
 mod verification;
@@ -140,6 +142,7 @@ pub trait Tx:
     + MemberRows
     + AssociationRows
     + RealNameRows
+    + ReportRows
     + Send
 {
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
@@ -273,6 +276,70 @@ pub trait AssociationRows {
         customer: &CustomerId,
         association: Option<&partner_domain::customers::Association>,
     ) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait ReportRows {
+    async fn insert_report(&mut self, report: &Report) -> Result<(), StoreError>;
+    async fn report(&mut self, id: &str) -> Result<Option<Report>, StoreError>;
+    /// Every report naming the prospect (or `customer`): the same mobile key, e-mail or account
+    /// name (both folded), or the same matched customer; oldest first.
+    async fn reports_naming(
+        &mut self,
+        prospect: &Prospect,
+        customer: Option<&CustomerId>,
+    ) -> Result<Vec<Report>, StoreError>;
+    /// One page of a partner's reports but the deleted ones, newest first, and how many.
+    async fn reports_of(
+        &mut self,
+        partner: &PartnerId,
+        page: Page,
+    ) -> Result<Paged<Report>, StoreError>;
+    /// The reports in `status`, every partner's, newest first, at most `limit`.
+    async fn reports_in_status(
+        &mut self,
+        status: ReportStatus,
+        limit: i64,
+    ) -> Result<Vec<Report>, StoreError>;
+    /// Writes a report's new status, customer, report time, reason and reviewer if it is still
+    /// in `from`; tells whether it was.
+    async fn update_report(
+        &mut self,
+        report: &Report,
+        from: ReportStatus,
+    ) -> Result<bool, StoreError>;
+    /// Records an invitation; a code used twice is a `Conflict`.
+    async fn insert_invitation(&mut self, invitation: &Invitation) -> Result<(), StoreError>;
+    async fn invitation(&mut self, code: &str) -> Result<Option<Invitation>, StoreError>;
+    /// Marks an invitation used; tells whether it was unused.
+    async fn use_invitation(&mut self, code: &str, at: Timestamp) -> Result<bool, StoreError>;
+    /// When the customer registered and what restricts its associations.
+    async fn customer_standing(
+        &mut self,
+        customer: &CustomerId,
+    ) -> Result<Option<Standing>, StoreError>;
+    async fn set_customer_standing(
+        &mut self,
+        customer: &CustomerId,
+        standing: &Standing,
+    ) -> Result<(), StoreError>;
+    /// Stamps (or clears) the label of a custom invitation on a customer.
+    async fn set_customer_label(
+        &mut self,
+        customer: &CustomerId,
+        label: Option<&str>,
+    ) -> Result<(), StoreError>;
+    /// Whether a partner's account name is `account_name`, ignoring case.
+    async fn partner_holds_name(&mut self, account_name: &str) -> Result<bool, StoreError>;
+    /// The customers with this account name (ignoring case), mobile number (by its key) or
+    /// e-mail, by id, at most `limit`.
+    async fn customers_matching(
+        &mut self,
+        account_name: Option<&str>,
+        mobile: Option<&str>,
+        email: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<CustomerId>, StoreError>;
 }
 
 #[async_trait]

@@ -12,6 +12,7 @@ mod money;
 mod paging;
 mod partners;
 mod realname;
+mod reports;
 mod time;
 mod verification;
 

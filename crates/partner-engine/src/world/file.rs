@@ -102,6 +102,11 @@ pub(super) struct CustomerEntry {
     pub(super) country: Option<String>,
     pub(super) balance: Option<String>,
     pub(super) password: Option<String>,
+    /// Our extension (docs/world-file-extensions.md): when the account was registered.
+    pub(super) registered: Option<String>,
+    /// Our extension: what bars its associations, as restriction codes.
+    #[serde(default)]
+    pub(super) restrictions: Vec<String>,
 }
 
 #[derive(Deserialize)]

@@ -14,6 +14,7 @@ use partner_domain::{
     funds::{self, AccountId, AccountKind, FundAccount, Owner},
     members::{self, Member, Role},
     partners::{Partner, PartnerId, PartnerKind},
+    reports::{Restriction, Standing},
     time::{ClockError, ClockSetting},
 };
 use partner_store::Tx;
@@ -58,6 +59,9 @@ struct CustomerSpec {
     customer: Customer,
     key: Option<KeyPair>,
     balance: Money,
+    /// When it registered (`None`: when the file is applied) and what bars its associations.
+    registered: Option<Timestamp>,
+    restrictions: Vec<Restriction>,
 }
 
 /// An identity of the world that can sign API calls, for printing.
@@ -436,7 +440,18 @@ fn validate(file: file::WorldFile) -> Result<World, EngineError> {
         let key = key_pair(&entry, c.ak, c.sk)?;
         claim_ak(&entry, &key)?;
         let balance = amount(&entry, "balance", c.balance.as_deref())?;
+        let registered =
+            c.registered.as_deref().map(|t| time(&entry, "registered", t)).transpose()?;
+        let mut restrictions = Vec::new();
+        for code in &c.restrictions {
+            let restriction = Restriction::from_code(code).ok_or_else(|| {
+                invalid(&entry, "restrictions", format!("{code:?} is not a restriction"))
+            })?;
+            restrictions.push(restriction);
+        }
         world.customers.push(CustomerSpec {
+            registered,
+            restrictions,
             customer: Customer {
                 id: CustomerId(c.id),
                 account_name: c.name,
@@ -693,6 +708,11 @@ impl Engine {
             }
             if tx.customer(&customer.id).await?.is_none() {
                 tx.insert_customer(&customer).await?;
+                let standing = Standing {
+                    registered_at: spec.registered.unwrap_or(now),
+                    restrictions: spec.restrictions.clone(),
+                };
+                tx.set_customer_standing(&customer.id, &standing).await?;
                 let owner = Owner::Customer(customer.id.clone());
                 self.open_account(tx, &owner, AccountKind::Cash, spec.balance, Money::ZERO, now)
                     .await?;

@@ -9,6 +9,7 @@ mod funds;
 mod members;
 mod operations;
 mod realname;
+mod reports;
 mod secrets;
 mod support;
 mod world;

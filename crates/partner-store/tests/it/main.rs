@@ -18,6 +18,7 @@ mod idempotency;
 mod members;
 mod partners;
 mod realname;
+mod reports;
 mod tidy;
 mod verification;
 
