@@ -161,7 +161,8 @@ FORBIDDEN = Refused(403, "CBC.0151")  # the caller's kind may not call the opera
 NOT_YOUR_RESELLER = Refused(400, "CBC.99000037")  # indirect_partner_id: not the distributor's own reseller
 NOT_YOUR_CUSTOMER = Refused(400, "CBC.99000035")  # money to or from a customer that is not the partner's
 REFERRAL_CUSTOMER = Refused(400, "CBC.99000000")
-NO_SUCH_CHANGE = Refused(404, "PC.UnknownAssociationChange")  # a request that is not the caller's  # money to or from the partner's own referral customer
+NO_SUCH_CHANGE = Refused(404, "PC.UnknownAssociationChange")  # a request that is not the caller's
+NO_SUCH_REPORT = Refused(404, "PC.UnknownReport")  # a report that is not the caller's  # money to or from the partner's own referral customer
 
 
 def allowed(*kinds, check=None):
@@ -574,6 +575,37 @@ MATRIX = {
         lambda me, f: me.call("POST", f"/channel/v1/association-changes/{f['id']}/reject"),
         {kind: NO_SUCH_CHANGE if kind != OPERATOR else FORBIDDEN for kind in KINDS},
         fields=lambda me: {"id": "no-such-request"},
+    ),
+    # --- Our channel API: customer reports ------------------------------------------------------
+    "CreateCustomerReport": Row(
+        lambda me, f: me.call("POST", "/channel/v1/reports", body=f),
+        allowed(*ALL_PARTNERS),
+        # A prospect no account holds, another for every call.
+        fields=lambda me: {"customer_name": "Prospect Ltd", "email": f"{uuid.uuid4().hex[:12]}@prospect.example",
+                           "association_type": "2"},
+    ),
+    "ListCustomerReports": Row(
+        lambda me, f: me.call("GET", "/channel/v1/reports"),
+        allowed(*ALL_PARTNERS, check=lambda body, me: all(r["partner_id"] == me.id for r in body["reports"])),
+    ),
+    "DeleteCustomerReport": Row(
+        lambda me, f: me.call("DELETE", f"/channel/v1/reports/{f['id']}"),
+        {kind: NO_SUCH_REPORT if kind in ALL_PARTNERS + MEMBER_KINDS else FORBIDDEN for kind in KINDS},
+        fields=lambda me: {"id": "no-such-report"},
+    ),
+    "ListCustomerReportReviews": Row(
+        lambda me, f: me.call("GET", "/operator/v1/report-reviews"),
+        allowed(OPERATOR),
+    ),
+    "ApproveCustomerReport": Row(
+        lambda me, f: me.call("POST", f"/operator/v1/report-reviews/{f['id']}/approve"),
+        {kind: NO_SUCH_REPORT if kind == OPERATOR else FORBIDDEN for kind in KINDS},
+        fields=lambda me: {"id": "no-such-report"},
+    ),
+    "RejectCustomerReport": Row(
+        lambda me, f: me.call("POST", f"/operator/v1/report-reviews/{f['id']}/reject", body={"reason": "no"}),
+        {kind: NO_SUCH_REPORT if kind == OPERATOR else FORBIDDEN for kind in KINDS},
+        fields=lambda me: {"id": "no-such-report"},
     ),
     "ListVerificationCodes": Row(
         lambda me, f: me.call("GET", "/operator/v1/verification-codes"),

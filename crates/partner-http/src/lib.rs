@@ -29,6 +29,7 @@ pub mod openapi;
 mod operator;
 mod partners;
 mod realname;
+mod reports;
 pub mod routes;
 pub mod server;
 mod verification;

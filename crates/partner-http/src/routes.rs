@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
     AppState, associations, customers, divisions, funds, openapi, operator, partners, realname,
-    verification,
+    reports, verification,
 };
 
 /// The security scheme of partners' access keys: `security(("partner" = []))`.
@@ -86,6 +86,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .merge(partners::routes())
         .merge(customers::routes())
         .merge(associations::routes())
+        .merge(reports::routes())
         .merge(funds::routes())
         .merge(divisions::routes())
         .merge(operator::routes())

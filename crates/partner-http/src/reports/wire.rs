@@ -1,0 +1,144 @@
+//! Wire models of the report API (ours: the real one is a console workflow).
+
+use partner_domain::{
+    customers::AssociationType,
+    paging::Paged,
+    reports::{Report, ReportRequest},
+};
+use partner_engine::reports::ReportView;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    error::ApiError,
+    wire::{bounded, bounded_id, format_utc},
+};
+
+/// A report: the prospect, and how it would associate.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CreateReport {
+    /// The customer's full name (客户全称).
+    pub(crate) customer_name: String,
+    pub(crate) mobile_phone: Option<String>,
+    pub(crate) email: Option<String>,
+    /// An existing customer's account name, when the prospect has one.
+    pub(crate) account_name: Option<String>,
+    /// `"1"` referral, `"2"` reseller.
+    pub(crate) association_type: String,
+}
+
+impl TryFrom<CreateReport> for (ReportRequest, AssociationType) {
+    type Error = ApiError;
+
+    fn try_from(req: CreateReport) -> Result<Self, ApiError> {
+        let kind = match req.association_type.as_str() {
+            "1" => AssociationType::Referral,
+            "2" => AssociationType::Reseller,
+            _ => {
+                return Err(ApiError::parameter(
+                    "invalid parameter association_type: \"1\" or \"2\"",
+                ));
+            }
+        };
+        let request = ReportRequest {
+            customer_name: bounded_id("customer_name", req.customer_name, 256)?,
+            mobile: bounded("mobile_phone", req.mobile_phone, 32)?,
+            email: bounded("email", req.email, 256)?,
+            account_name: bounded("account_name", req.account_name, 64)?,
+        };
+        Ok((request, kind))
+    }
+}
+
+/// The list's query string: offset from 0, limit 1 to 100 (default 10).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ReportPage {
+    pub(crate) offset: Option<i64>,
+    pub(crate) limit: Option<i64>,
+}
+
+/// An operator's rejection.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct RejectReport {
+    /// Why, for the partner to read (1 to 256 characters).
+    pub(crate) reason: String,
+}
+
+/// One report as its partner and the operator see it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReportInfo {
+    id: String,
+    partner_id: String,
+    customer_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mobile_phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_name: Option<String>,
+    /// The existing customer the prospect is, when one matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_id: Option<String>,
+    association_type: &'static str,
+    /// `pending_review`, `reported`, `rejected`, `associated`, `association_failed`, `expired`.
+    state: &'static str,
+    submitted_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reported_at: Option<String>,
+    /// The end of the 15 days the prospect is the partner's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    valid_until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+fn report_info(report: Report, state: &'static str) -> ReportInfo {
+    ReportInfo {
+        valid_until: report.valid_until().map(format_utc),
+        id: report.id,
+        partner_id: report.partner.0,
+        customer_name: report.prospect.customer_name,
+        mobile_phone: report.prospect.mobile,
+        email: report.prospect.email,
+        account_name: report.prospect.account_name,
+        customer_id: report.customer.map(|c| c.0),
+        association_type: crate::customers::wire::association_code(report.kind),
+        state,
+        submitted_at: format_utc(report.submitted_at),
+        reported_at: report.reported_at.map(format_utc),
+        reason: report.reason,
+    }
+}
+
+impl From<ReportView> for ReportInfo {
+    fn from(view: ReportView) -> Self {
+        report_info(view.report, view.state.code())
+    }
+}
+
+/// A page of the partner's reports and how many it has.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Reports {
+    count: u64,
+    reports: Vec<ReportInfo>,
+}
+
+impl From<Paged<ReportView>> for Reports {
+    fn from(paged: Paged<ReportView>) -> Self {
+        Reports { count: paged.total, reports: paged.rows.into_iter().map(Into::into).collect() }
+    }
+}
+
+/// The reports waiting for review.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ReportReviews {
+    reports: Vec<ReportInfo>,
+}
+
+impl From<Vec<Report>> for ReportReviews {
+    fn from(reports: Vec<Report>) -> Self {
+        let reports = reports.into_iter().map(|r| report_info(r, "pending_review")).collect();
+        ReportReviews { reports }
+    }
+}
