@@ -162,7 +162,8 @@ NOT_YOUR_RESELLER = Refused(400, "CBC.99000037")  # indirect_partner_id: not the
 NOT_YOUR_CUSTOMER = Refused(400, "CBC.99000035")  # money to or from a customer that is not the partner's
 REFERRAL_CUSTOMER = Refused(400, "CBC.99000000")
 NO_SUCH_CHANGE = Refused(404, "PC.UnknownAssociationChange")  # a request that is not the caller's
-NO_SUCH_REPORT = Refused(404, "PC.UnknownReport")  # a report that is not the caller's  # money to or from the partner's own referral customer
+NO_SUCH_REPORT = Refused(404, "PC.UnknownReport")  # a report that is not the caller's
+NO_SUCH_INVITATION = Refused(404, "PC.InvitationNotFound")  # money to or from the partner's own referral customer
 
 
 def allowed(*kinds, check=None):
@@ -592,6 +593,19 @@ MATRIX = {
         lambda me, f: me.call("DELETE", f"/channel/v1/reports/{f['id']}"),
         {kind: NO_SUCH_REPORT if kind in ALL_PARTNERS + MEMBER_KINDS else FORBIDDEN for kind in KINDS},
         fields=lambda me: {"id": "no-such-report"},
+    ),
+    "CreateInvitation": Row(
+        lambda me, f: me.call("POST", "/channel/v1/invitations", body=f),
+        allowed(*ALL_PARTNERS),
+        fields=lambda me: {"association_type": "1", "label": "matrix"},
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-report", {"report_id": "no-such-report"}, NO_SUCH_REPORT),
+        ),
+    ),
+    "AcceptInvitation": Row(
+        lambda me, f: me.call("POST", f"/channel/v1/invitations/{f['code']}/accept"),
+        {kind: NO_SUCH_INVITATION if kind == CUSTOMER else FORBIDDEN for kind in KINDS},
+        fields=lambda me: {"code": "no-such-invitation"},
     ),
     "ListCustomerReportReviews": Row(
         lambda me, f: me.call("GET", "/operator/v1/report-reviews"),

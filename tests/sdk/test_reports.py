@@ -91,3 +91,76 @@ def test_an_old_account_waits_for_review_and_a_report_expires_with_the_clock(fre
     rejected = check_ok(call(fresh_server, "POST", f"{REVIEWS}/{again['id']}/reject", KEYS["ops"],
                              body={"reason": "the customer is served directly"}))
     assert (rejected["state"], rejected["reason"]) == ("rejected", "the customer is served directly")
+
+
+# ---------------------------------------------------------------------------------------------
+# Invitations (POST /channel/v1/invitations, POST /channel/v1/invitations/{code}/accept)
+
+INVITATIONS = "/channel/v1/invitations"
+
+
+def loose_customer(server, email=None):
+    """A customer associated with nobody, added by a world, and its key."""
+    from conftest import Key
+    n = uuid.uuid4().hex[:8]
+    ak, sk = f"LOOSE{n.upper()}0000000"[:20], f"loosesecret{n}".ljust(40, "0")
+    entry = {"id": f"loose-{n}", "name": f"loose-{n}", "ak": ak, "sk": sk}
+    if email:
+        entry["email"] = email
+    check_ok(call(server, "POST", "/operator/v1/world", KEYS["ops"], body={"customers": [entry]}))
+    return entry["id"], Key(ak, sk, entry["id"])
+
+
+def invite(server, caller, body):
+    return check_ok(call(server, "POST", INVITATIONS, KEYS[caller], body=body), 201)
+
+
+def accept(server, key, code):
+    return call(server, "POST", f"{INVITATIONS}/{code}/accept", key)
+
+
+def test_an_offline_invitation_associates_and_labels_whoever_accepts_it(desk):
+    from helpers.customers import list_sub_customers
+    code = invite(desk, "dist-acme", {"association_type": "1", "label": "spring-fair"})
+    assert "expires_at" not in code, code
+    for _ in range(2):
+        customer_id, key = loose_customer(desk)
+        associated = check_ok(accept(desk, key, code["code"]))
+        assert (associated["partner_id"], associated["association_type"]) == ("dist-acme", "1")
+        (row,) = list_sub_customers(desk, "dist-acme", customer_id=customer_id)["customer_infos"]
+        assert row["label"] == "spring-fair" and row["association_type"] == "1", row
+        # One partner per customer.
+        check_error(accept(desk, key, code["code"]), 409, "PC.AlreadyAssociated")
+    check_error(accept(desk, KEYS["cust-acme-01"], "no-such-code"), 404, "PC.InvitationNotFound")
+
+
+def test_an_online_invitation_works_once_for_7_days(fresh_server):
+    email = f"{uuid.uuid4().hex[:10]}@prospect.example"
+    customer_id, key = loose_customer(fresh_server, email)
+    made = report(fresh_server, "dist-acme", prospect(email=email))
+    assert made["customer_id"] == customer_id, made
+    code = invite(fresh_server, "dist-acme", {"report_id": made["id"]})
+    assert code["expires_at"] and code["association_type"] == "2", code
+    check_ok(accept(fresh_server, key, code["code"]))
+    listed = check_ok(call(fresh_server, "GET", REPORTS, KEYS["dist-acme"]))["reports"]
+    assert [r["state"] for r in listed if r["id"] == made["id"]] == ["associated"]
+    other_id, other_key = loose_customer(fresh_server)
+    check_error(accept(fresh_server, other_key, code["code"]), 409, "PC.InvitationUsed")
+    # Another report's code, 7 days on, has expired.
+    late = report(fresh_server, "sp-nova", prospect())
+    late_code = invite(fresh_server, "sp-nova", {"report_id": late["id"]})
+    advance_clock(fresh_server, 7 * DAY)
+    check_error(accept(fresh_server, other_key, late_code["code"]), 409, "PC.InvitationExpired")
+
+
+def test_an_account_older_than_7_days_needs_the_partners_report(fresh_server):
+    email = f"{uuid.uuid4().hex[:10]}@prospect.example"
+    customer_id, key = loose_customer(fresh_server, email)
+    advance_clock(fresh_server, 8 * DAY)
+    offline = invite(fresh_server, "dist-acme", {})
+    check_error(accept(fresh_server, key, offline["code"]), 409, "PC.RegistrationTimeOverLimit")
+    made = report(fresh_server, "dist-acme", prospect(email=email))
+    assert made["state"] == "pending_review", made
+    check_ok(call(fresh_server, "POST", f"{REVIEWS}/{made['id']}/approve", KEYS["ops"]))
+    # With its report approved, the partner's offline code works too.
+    check_ok(accept(fresh_server, key, offline["code"]))

@@ -1,13 +1,16 @@
 //! Customer reporting (报备客户): a partner reports a prospect, lists and deletes its reports;
-//! the platform operator reviews those that wait. Our API: no SDK operation exists.
+//! the platform operator reviews those that wait; invitations associate the customers who
+//! accept them. Our API: no SDK operation exists.
 
 use partner_domain::{
-    customers::{AssociationType, CustomerId, mobile_key},
+    Timestamp,
+    customers::{Association, AssociationType, Customer, CustomerId, mobile_key},
+    funds::{self, Owner},
     paging::{PageRules, Paged},
-    partners::Partner,
+    partners::{Partner, PartnerId},
     reports::{
-        self, Prospect, Report, ReportError, ReportRequest, ReportState, ReportStatus,
-        ReviewDecision,
+        self, Eligibility, Invitation, Prospect, Report, ReportError, ReportRequest, ReportState,
+        ReportStatus, ReviewDecision,
     },
 };
 
@@ -223,4 +226,153 @@ fn own_report(report: Option<Report>, partner: &Partner, id: &str) -> Result<Rep
     report
         .filter(|r| r.partner == partner.id && r.status != ReportStatus::Deleted)
         .ok_or_else(|| ReportError::UnknownReport(id.to_owned()).into())
+}
+
+/// `CreateInvitation` as the partner asks for it: online for one of its reports, or offline
+/// (generic, or with a custom label) in the association type given.
+#[derive(Clone, Debug, Default)]
+pub struct InvitationRequest {
+    pub report_id: Option<String>,
+    pub kind: Option<AssociationType>,
+    pub label: Option<String>,
+}
+
+impl Engine {
+    /// `CreateInvitation`: an online code for a reported prospect (7 days, once), or an offline
+    /// code that never expires and any number of customers use.
+    pub async fn create_invitation(
+        &self,
+        caller: &Caller,
+        request: InvitationRequest,
+    ) -> Result<Invitation, EngineError> {
+        let target = format!("report:{}", request.report_id.as_deref().unwrap_or("-"));
+        let res = async {
+            let mut tx = self.store.write().await?;
+            let partner = self.calling_partner(&mut *tx, caller).await?;
+            let now = self.now(&mut *tx).await?;
+            let code = self.ids.next_id();
+            let invitation = match &request.report_id {
+                Some(id) => {
+                    let report = own_report(tx.report(id).await?, &partner, id)?;
+                    reports::online_invitation(code, &report, now)?
+                }
+                None => {
+                    let kind = request.kind.unwrap_or(AssociationType::Reseller);
+                    let label = request.label.as_deref();
+                    reports::offline_invitation(code, partner.id.clone(), kind, label, now)?
+                }
+            };
+            tx.insert_invitation(&invitation).await?;
+            let target = format!("invitation:{}", invitation.code);
+            self.audit(&mut *tx, caller, now, "CreateInvitation", target).await?;
+            tx.commit().await?;
+            Ok(invitation)
+        }
+        .await;
+        if let Err(err) = &res {
+            self.audit_refusal(caller, "CreateInvitation", target, err).await;
+        }
+        res
+    }
+
+    /// `AcceptInvitation`: the calling customer associates with the inviting partner in the
+    /// invitation's type, if the rules of customers.md §2.1 let it. A refusal of an online
+    /// invitation is written on its report (关联失败, with the reason) and does not use the code
+    /// up, so the customer may try again once it has, say, topped up.
+    pub async fn accept_invitation(
+        &self,
+        caller: &Caller,
+        code: &str,
+    ) -> Result<Association, EngineError> {
+        let target = format!("invitation:{code}");
+        let res = async {
+            let mut tx = self.store.write().await?;
+            let customer = self.calling_customer(&mut *tx, caller).await?;
+            let invitation = tx.invitation(code).await?.ok_or(ReportError::InvitationNotFound)?;
+            let now = self.now(&mut *tx).await?;
+            reports::may_accept(&invitation, now)?;
+            let report = match &invitation.report {
+                Some(id) => tx.report(id).await?,
+                None => None,
+            };
+            let standing = tx
+                .customer_standing(&customer.id)
+                .await?
+                .ok_or(Internal::bug("a calling customer has no standing"))?;
+            let accounts = tx.fund_accounts_of(&Owner::Customer(customer.id.clone())).await?;
+            let reported_by_partner =
+                self.holds_valid_report(&mut *tx, &invitation.partner, &customer, now).await?;
+            let facts = Eligibility {
+                customer: &customer,
+                standing: &standing,
+                is_partner: tx.partner_holds_name(&customer.account_name).await?,
+                in_arrears: funds::debt(&accounts).is_positive(),
+                // No operation consumes cash yet (orders come later).
+                cash_consumption: false,
+                reported_by_partner,
+            };
+            if let Err(err) = reports::may_associate(&facts, invitation.kind, now) {
+                if let Some(report) = report.filter(|r| r.status == ReportStatus::Reported) {
+                    let failed = Report {
+                        status: ReportStatus::AssociationFailed,
+                        customer: Some(customer.id.clone()),
+                        reason: Some(err.to_string()),
+                        ..report.clone()
+                    };
+                    tx.update_report(&failed, report.status).await?;
+                    tx.commit().await?;
+                }
+                return Err(err.into());
+            }
+            if invitation.is_online() && !tx.use_invitation(code, now).await? {
+                return Err(ReportError::InvitationUsed.into());
+            }
+            let association = Association {
+                partner: invitation.partner.clone(),
+                kind: invitation.kind,
+                associated_on: now,
+            };
+            tx.set_association(&customer.id, Some(&association)).await?;
+            if let Some(label) = &invitation.label {
+                tx.set_customer_label(&customer.id, Some(label)).await?;
+            }
+            if let Some(report) = report.filter(|r| r.status == ReportStatus::Reported) {
+                let associated = Report {
+                    status: ReportStatus::Associated,
+                    customer: Some(customer.id.clone()),
+                    ..report.clone()
+                };
+                tx.update_report(&associated, report.status).await?;
+            }
+            self.audit(&mut *tx, caller, now, "AcceptInvitation", target.clone()).await?;
+            tx.commit().await?;
+            Ok(association)
+        }
+        .await;
+        if let Err(err) = &res {
+            self.audit_refusal(caller, "AcceptInvitation", target, err).await;
+        }
+        res
+    }
+
+    /// Whether `partner` holds a valid (reported, unexpired) report naming `customer`.
+    async fn holds_valid_report(
+        &self,
+        tx: &mut dyn partner_store::Tx,
+        partner: &PartnerId,
+        customer: &Customer,
+        now: Timestamp,
+    ) -> Result<bool, EngineError> {
+        let named = Prospect {
+            customer_name: customer.account_name.clone(),
+            mobile: customer.mobile_phone.clone(),
+            mobile_key: customer.mobile_phone.as_deref().and_then(mobile_key),
+            email: customer.email.clone(),
+            account_name: Some(customer.account_name.clone()),
+        };
+        let reports = tx.reports_naming(&named, Some(&customer.id)).await?;
+        Ok(reports.iter().any(|r| {
+            &r.partner == partner && r.names(customer) && r.state(now) == ReportState::Reported
+        }))
+    }
 }

@@ -170,3 +170,49 @@ async fn reports_claim_prospects_for_15_days_and_old_accounts_wait_for_review() 
         );
     }
 }
+
+#[tokio::test]
+async fn an_invitation_associates_a_recent_customer_and_an_old_one_with_a_report() {
+    use partner_engine::reports::InvitationRequest;
+    for backend in TestEngine::backends() {
+        let t = TestEngine::with(backend, WORLD).await;
+        let acme = partner("acme");
+        let offline =
+            InvitationRequest { kind: Some(AssociationType::Referral), ..Default::default() };
+        let code = t.engine.create_invitation(&acme, offline.clone()).await.unwrap().code;
+        let newcomer = crate::support::customer("c-new");
+        let made = t.engine.accept_invitation(&newcomer, &code).await.unwrap();
+        assert_eq!((made.partner.0.as_str(), made.kind), ("acme", AssociationType::Referral));
+        let again = t.engine.accept_invitation(&newcomer, &code).await;
+        assert!(
+            matches!(again, Err(EngineError::Report(ReportError::AlreadyAssociated))),
+            "{backend}"
+        );
+
+        // Registered two months ago: only through a valid report of the inviting partner.
+        let old = crate::support::customer("c-old");
+        let refused = t.engine.accept_invitation(&old, &code).await;
+        assert!(
+            matches!(refused, Err(EngineError::Report(ReportError::RegistrationTimeOverLimit))),
+            "{backend}: {refused:?}"
+        );
+        let report = t
+            .engine
+            .create_customer_report(
+                &acme,
+                request(Some("13800000001"), None),
+                AssociationType::Reseller,
+            )
+            .await
+            .unwrap();
+        assert_eq!(report.state, ReportState::PendingReview, "{backend}");
+        t.engine.approve_customer_report(&operator("ops"), &report.report.id).await.unwrap();
+        let online =
+            InvitationRequest { report_id: Some(report.report.id.clone()), ..Default::default() };
+        let online = t.engine.create_invitation(&acme, online).await.unwrap();
+        let made = t.engine.accept_invitation(&old, &online.code).await.unwrap();
+        assert_eq!(made.kind, AssociationType::Reseller, "{backend}: the report's type");
+        let listed = t.engine.list_customer_reports(&acme, None, None).await.unwrap();
+        assert_eq!(listed.rows[0].state, ReportState::Associated, "{backend}");
+    }
+}

@@ -91,6 +91,34 @@ pub(crate) async fn reject_customer_report(
     Ok(Json(app.engine.reject_customer_report(&caller, &id, &req.reason).await?.into()))
 }
 
+/// An invitation code: online for one of the partner's reported prospects (7 days, once), or
+/// offline (never expires; a custom `label` is stamped on the customers it brings).
+#[utoipa::path(post, path = "/channel/v1/invitations", operation_id = "CreateInvitation",
+    security(("partner" = [])), tag = "channel", request_body = wire::CreateInvitation,
+    responses((status = 201, body = wire::InvitationInfo)))]
+pub(crate) async fn create_invitation(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WireJson(req): WireJson<wire::CreateInvitation>,
+) -> Result<(StatusCode, Json<wire::InvitationInfo>), ApiError> {
+    let invitation = app.engine.create_invitation(&caller, req.try_into()?).await?;
+    Ok((StatusCode::CREATED, Json(invitation.into())))
+}
+
+/// The calling customer accepts an invitation: it associates with the inviting partner if the
+/// association rules let it.
+#[utoipa::path(post, path = "/channel/v1/invitations/{code}/accept",
+    operation_id = "AcceptInvitation", security(("customer" = [])), tag = "channel",
+    params(("code" = String, Path, description = "The invitation code")),
+    responses((status = 200, body = wire::AssociationInfo)))]
+pub(crate) async fn accept_invitation(
+    State(app): State<AppState>,
+    Authenticated(caller): Authenticated,
+    WirePath(code): WirePath<String>,
+) -> Result<Json<wire::AssociationInfo>, ApiError> {
+    Ok(Json(app.engine.accept_invitation(&caller, &code).await?.into()))
+}
+
 /// The report operations, each with its route and OpenAPI entry.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -99,4 +127,6 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_customer_report_reviews))
         .routes(routes!(approve_customer_report))
         .routes(routes!(reject_customer_report))
+        .routes(routes!(create_invitation))
+        .routes(routes!(accept_invitation))
 }

@@ -1,11 +1,11 @@
 //! Wire models of the report API (ours: the real one is a console workflow).
 
 use partner_domain::{
-    customers::AssociationType,
+    customers::{Association, AssociationType},
     paging::Paged,
-    reports::{Report, ReportRequest},
+    reports::{Invitation, Report, ReportRequest},
 };
-use partner_engine::reports::ReportView;
+use partner_engine::reports::{InvitationRequest, ReportView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -140,5 +140,85 @@ impl From<Vec<Report>> for ReportReviews {
     fn from(reports: Vec<Report>) -> Self {
         let reports = reports.into_iter().map(|r| report_info(r, "pending_review")).collect();
         ReportReviews { reports }
+    }
+}
+
+/// `"1"` referral, `"2"` reseller.
+fn association_type(code: &str) -> Result<AssociationType, ApiError> {
+    match code {
+        "1" => Ok(AssociationType::Referral),
+        "2" => Ok(AssociationType::Reseller),
+        _ => Err(ApiError::parameter("invalid parameter association_type: \"1\" or \"2\"")),
+    }
+}
+
+/// An invitation to make: for a report (online), or offline with a type and maybe a label.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CreateInvitation {
+    pub(crate) report_id: Option<String>,
+    /// Offline only (an online invitation takes its report's): `"1"` or `"2"`, default `"2"`.
+    pub(crate) association_type: Option<String>,
+    /// Offline only: the custom label stamped on the customers it brings.
+    pub(crate) label: Option<String>,
+}
+
+impl TryFrom<CreateInvitation> for InvitationRequest {
+    type Error = ApiError;
+
+    fn try_from(req: CreateInvitation) -> Result<Self, ApiError> {
+        let kind = bounded("association_type", req.association_type, 2)?;
+        Ok(InvitationRequest {
+            report_id: bounded("report_id", req.report_id, 64)?,
+            kind: kind.as_deref().map(association_type).transpose()?,
+            label: bounded("label", req.label, 64)?,
+        })
+    }
+}
+
+/// An invitation as its partner hands it out.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct InvitationInfo {
+    code: String,
+    partner_id: String,
+    association_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    created_at: String,
+    /// An online invitation's end; offline ones never expire.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<String>,
+}
+
+impl From<Invitation> for InvitationInfo {
+    fn from(i: Invitation) -> Self {
+        InvitationInfo {
+            expires_at: i.expires_at().map(format_utc),
+            code: i.code,
+            partner_id: i.partner.0,
+            association_type: crate::customers::wire::association_code(i.kind),
+            report_id: i.report,
+            label: i.label,
+            created_at: format_utc(i.created_at),
+        }
+    }
+}
+
+/// The association an accepted invitation made.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AssociationInfo {
+    partner_id: String,
+    association_type: &'static str,
+    associated_on: String,
+}
+
+impl From<Association> for AssociationInfo {
+    fn from(a: Association) -> Self {
+        AssociationInfo {
+            partner_id: a.partner.0,
+            association_type: crate::customers::wire::association_code(a.kind),
+            associated_on: format_utc(a.associated_on),
+        }
     }
 }
