@@ -939,7 +939,8 @@ impl Engine {
     }
 
     /// The channel's workflows in the demo: a real-name review waiting for the operator, one
-    /// approved (so that a new-customer tag shows), and a switch waiting for its customer.
+    /// approved (so that a new-customer tag shows), a switch waiting for its customer, a reported
+    /// prospect with its invitation, and an offline invitation.
     async fn play_demo_channel(&self, acme: &Caller) -> Result<(), EngineError> {
         use partner_domain::realname::{IndividualRequest, ReviewFilter, ReviewStatus};
         let passport = |customer: &str, name: &str| IndividualRequest {
@@ -968,6 +969,26 @@ impl Engine {
         self.create_personal_realname_auth(acme, passport("cust-meadow", "Mei Dong")).await?;
         let switch = partner_domain::associations::ChangeKind::Switch;
         self.request_association_change(acme, Some("cust-quarry"), switch).await?;
+        // A prospect reported and invited, and an offline invitation for a trade fair.
+        let prospect = partner_domain::reports::ReportRequest {
+            customer_name: "Maple Foods Co., Ltd.".to_owned(),
+            mobile: None,
+            email: Some("it@maple-foods.example".to_owned()),
+            account_name: None,
+        };
+        let reseller = partner_domain::customers::AssociationType::Reseller;
+        let report = self.create_customer_report(acme, prospect, reseller).await?;
+        let online = crate::reports::InvitationRequest {
+            report_id: Some(report.report.id),
+            ..Default::default()
+        };
+        self.create_invitation(acme, online).await?;
+        let fair = crate::reports::InvitationRequest {
+            kind: Some(reseller),
+            label: Some("spring-fair".to_owned()),
+            ..Default::default()
+        };
+        self.create_invitation(acme, fair).await?;
         Ok(())
     }
 }

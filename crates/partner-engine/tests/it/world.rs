@@ -171,6 +171,8 @@ async fn the_demo_history_leaves_a_record_in_every_list() {
     assert_eq!(waiting.iter().map(|s| s.customer.0.as_str()).collect::<Vec<_>>(), ["cust-meadow"]);
     let changes = t.engine.list_association_changes(&acme).await.unwrap();
     assert_eq!(changes.len(), 1);
+    let reports = t.engine.list_customer_reports(&acme, None, None).await.unwrap();
+    assert_eq!(reports.rows[0].state, partner_domain::reports::ReportState::Reported);
     let mei = t.engine.credential("DEMOACMEMEI000000001").await.unwrap().unwrap();
     assert_eq!(mei.member.map(|m| m.name).as_deref(), Some("mei"));
     let mut tx = t.store.read().await.unwrap();
