@@ -10,6 +10,7 @@ use partner_domain::{
     customers::{Customer, CustomerId},
     funds::{self, AccountKind, Owner},
     partners::PartnerId,
+    reports::Restriction,
 };
 use partner_store::{StoreError, Tx};
 
@@ -167,15 +168,18 @@ impl Engine {
     }
 }
 
-/// What blocks a change besides the association: arrears (cash below zero) and post-pay (a
-/// credit line). Reserved instances do not exist yet (orders come later).
+/// What blocks a change besides the association: arrears (cash below zero), post-pay (a credit
+/// line, or the world file's `post_pay` restriction) and reserved instances (the world file's
+/// restriction until orders make them): the same facts the association rules of reports read.
 async fn standing(tx: &mut dyn Tx, customer: &CustomerId) -> Result<CustomerStanding, EngineError> {
     let accounts = tx.fund_accounts_of(&Owner::Customer(customer.clone())).await?;
-    let post_pay =
+    let restrictions = tx.customer_standing(customer).await?.map(|s| s.restrictions);
+    let restricted = |r: Restriction| restrictions.as_ref().is_some_and(|all| all.contains(&r));
+    let credit_line =
         accounts.iter().any(|a| a.kind == AccountKind::Credit && a.credit_limit > Money::ZERO);
     Ok(CustomerStanding {
         in_arrears: funds::debt(&accounts).is_positive(),
-        has_reserved_instances: false,
-        post_pay,
+        has_reserved_instances: restricted(Restriction::ReservedInstances),
+        post_pay: credit_line || restricted(Restriction::PostPay),
     })
 }

@@ -204,9 +204,8 @@ impl Engine {
         request: &SubCustomerRegistration,
         retry: &retry::RetryKeys,
     ) -> Result<Attempt, EngineError> {
+        let partner = self.authorized_partner(caller, partners::may_manage_sub_customers).await?;
         let mut tx = self.store.write().await?;
-        let partner = self.calling_partner(&mut *tx, caller).await?;
-        partners::may_manage_sub_customers(&partner)?;
         let fingerprint = request.fingerprint();
         if let Some(id) = retry::first_answer(&mut *tx, caller, retry, CREATE, &fingerprint).await?
         {

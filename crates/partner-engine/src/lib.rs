@@ -190,6 +190,20 @@ impl Engine {
         tx.partner(id).await?.ok_or(EngineError::OperationNotOpenToCaller)
     }
 
+    /// The calling partner, checked against `rule` in a read transaction of its own: a mutation
+    /// calls this before it takes the write lock, so that a caller the rule refuses never holds
+    /// it.
+    async fn authorized_partner(
+        &self,
+        caller: &Caller,
+        rule: fn(&Partner) -> Result<(), partner_domain::partners::PartnerError>,
+    ) -> Result<Partner, EngineError> {
+        let mut tx = self.store.read().await?;
+        let partner = self.calling_partner(&mut *tx, caller).await?;
+        rule(&partner)?;
+        Ok(partner)
+    }
+
     /// The customer making the call; customer-only operations refuse everyone else.
     async fn calling_customer(
         &self,

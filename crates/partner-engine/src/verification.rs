@@ -22,10 +22,10 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let target = format!("mobile:{}", masked(&request.mobile_phone));
         let res = async {
-            let mut tx = self.store.write().await?;
-            let partner = self.calling_partner(&mut *tx, caller).await?;
-            partners::may_manage_sub_customers(&partner)?;
+            let partner =
+                self.authorized_partner(caller, partners::may_manage_sub_customers).await?;
             let request = verification::code_request(&request)?;
+            let mut tx = self.store.write().await?;
             if let Some(id) = &request.customer
                 && self.own_or_resellers_customer(&mut *tx, &partner, id).await?.is_none()
             {

@@ -38,16 +38,10 @@ impl TryFrom<QuerySubCustomerListReq> for SubCustomerQuery {
     type Error = ApiError;
 
     fn try_from(req: QuerySubCustomerListReq) -> Result<Self, ApiError> {
-        let association = match bounded("association_type", req.association_type, 2)?.as_deref() {
-            None => None,
-            Some("1") => Some(AssociationType::Referral),
-            Some("2") => Some(AssociationType::Reseller),
-            Some(other) => {
-                return Err(ApiError::parameter(format!(
-                    "invalid parameter association_type: {other:?}"
-                )));
-            }
-        };
+        let association = bounded("association_type", req.association_type, 2)?
+            .as_deref()
+            .map(association_from_code)
+            .transpose()?;
         let begin = req.associated_on_begin.as_deref();
         Ok(SubCustomerQuery {
             filter: SubCustomerFilter {
@@ -112,6 +106,19 @@ pub(crate) struct AccountManager {
     account_name: String,
 }
 
+/// An association type on the wire, `"1"` referral or `"2"` reseller; anything else is
+/// `CBC.0100`.
+pub(crate) fn association_from_code(code: &str) -> Result<AssociationType, ApiError> {
+    match code {
+        "1" => Ok(AssociationType::Referral),
+        "2" => Ok(AssociationType::Reseller),
+        other => Err(ApiError::parameter(format!(
+            "invalid parameter association_type: {other:?}, \"1\" or \"2\""
+        ))),
+    }
+}
+
+/// `association_type` on the wire: `"1"` referral, `"2"` reseller.
 pub(crate) fn association_code(kind: AssociationType) -> &'static str {
     match kind {
         AssociationType::Referral => "1",

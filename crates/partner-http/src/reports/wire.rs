@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
+    customers::wire::association_from_code,
     error::ApiError,
     wire::{bounded, bounded_id, format_utc},
 };
@@ -31,15 +32,7 @@ impl TryFrom<CreateReport> for (ReportRequest, AssociationType) {
     type Error = ApiError;
 
     fn try_from(req: CreateReport) -> Result<Self, ApiError> {
-        let kind = match req.association_type.as_str() {
-            "1" => AssociationType::Referral,
-            "2" => AssociationType::Reseller,
-            _ => {
-                return Err(ApiError::parameter(
-                    "invalid parameter association_type: \"1\" or \"2\"",
-                ));
-            }
-        };
+        let kind = association_from_code(&req.association_type)?;
         let request = ReportRequest {
             customer_name: bounded_id("customer_name", req.customer_name, 256)?,
             mobile: bounded("mobile_phone", req.mobile_phone, 32)?,
@@ -143,15 +136,6 @@ impl From<Vec<Report>> for ReportReviews {
     }
 }
 
-/// `"1"` referral, `"2"` reseller.
-fn association_type(code: &str) -> Result<AssociationType, ApiError> {
-    match code {
-        "1" => Ok(AssociationType::Referral),
-        "2" => Ok(AssociationType::Reseller),
-        _ => Err(ApiError::parameter("invalid parameter association_type: \"1\" or \"2\"")),
-    }
-}
-
 /// An invitation to make: for a report (online), or offline with a type and maybe a label.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct CreateInvitation {
@@ -169,7 +153,7 @@ impl TryFrom<CreateInvitation> for InvitationRequest {
         let kind = bounded("association_type", req.association_type, 2)?;
         Ok(InvitationRequest {
             report_id: bounded("report_id", req.report_id, 64)?,
-            kind: kind.as_deref().map(association_type).transpose()?,
+            kind: kind.as_deref().map(association_from_code).transpose()?,
             label: bounded("label", req.label, 64)?,
         })
     }
