@@ -33,6 +33,7 @@ import pytest
 import requests
 from huaweicloudsdkbss.v2 import (
     AdjustAccountReq,
+    AdjustCouponQuotasReq,
     CheckSubcustomerUserReq,
     CheckUserIdentityRequest,
     AdjustToIndirectPartnerReq,
@@ -42,26 +43,41 @@ from huaweicloudsdkbss.v2 import (
     ChangeEnterpriseRealnameAuthsReq,
     CreateCustomerV2Req,
     CreateEnterpriseRealnameAuthenticationRequest,
+    CreatePartnerCouponsReq,
+    CreatePartnerCouponsRequest,
     CreatePersonalRealnameAuthRequest,
     CreateSubCustomerRequest,
     CustomerInfoV2,
     ListCitiesRequest,
     ListCountiesRequest,
+    ListCouponQuotasRecordsRequest,
+    ListCustomerCouponChangeRecordsRequest,
     ListCustomerAccountChangeRecordsRequest,
     ListCustomersBalancesDetailRequest,
     ListIndirectPartnersRequest,
+    ListIssuedCouponQuotasRequest,
+    ListIssuedPartnerCouponsRequest,
     ListPartnerAccountChangeRecordsRequest,
     ListPartnerAdjustRecordsRequest,
     ListPartnerBalancesRequest,
+    ListPartnerCouponsRecordRequest,
     ListProvincesRequest,
+    ListQuotaCouponsRequest,
+    ListStoredValueCardsRequest,
     ListSubCustomerNewTagReq,
     ListSubCustomerNewTagRequest,
     ListSubCustomersRequest,
+    ListSubCustomerCouponsRequest,
+    QueryCouponQuotasReqExt,
     QueryCustomersBalancesReq,
     QueryIndirectPartnersReq,
     QuerySubCustomerListReq,
+    ReclaimCouponQuotasReq,
+    ReclaimCouponQuotasRequest,
     ReclaimIndirectPartnerAccountReq,
     ReclaimIndirectPartnerAccountRequest,
+    ReclaimPartnerCouponsReq,
+    ReclaimPartnerCouponsRequest,
     ReclaimToPartnerAccountBalancesReq,
     ReclaimToPartnerAccountRequest,
     SendVerificationCodeV2Req,
@@ -69,6 +85,7 @@ from huaweicloudsdkbss.v2 import (
     ShowCustomerAccountBalancesRequest,
     ShowRealNameAuthStatusRequest,
     ShowRealnameAuthenticationReviewResultRequest,
+    UpdateCouponQuotasRequest,
     UpdateCustomerAccountAmountRequest,
     UpdateIndirectPartnerAccountRequest,
 )
@@ -76,6 +93,7 @@ from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_handler import HttpHandler
 
 from conftest import (
+    Key,
     call,
     check_auth_error,
     check_error,
@@ -234,6 +252,85 @@ def pending_review_id(me):
     """A submission waiting in the queue, for an operator; any id for the others, who are
     refused at the gateway."""
     return pending_review(me.server) if me.kind == OPERATOR else "no-such-review"
+
+
+# Coupons: what an allowed coupon call spends, reclaims or is signed with.
+
+ACME_QUOTA = "quota-acme-2026"  # dist-acme's coupon quota (world.toml)
+NOVA_QUOTA = "quota-nova-matrix"  # sp-nova's, granted by the platform on the matrix server
+COUPON_ITEMS = [  # the permission items of the coupon operations (their `partner` scopes)
+    "BPC_ITEM_SUBCUSTSERV_030100", "BPC_ITEM_SUBCUSTSERV_030102", "BPC_ITEM_SUBCUSTSERV_030103",
+    "BPC_ITEM_SUBCUSTSERV_030104", "BPC_ITEM_SALES_020106", "BPC_ITEM_SUBCUSTSERV_030200",
+    "BPC_ITEM_SUBCUSTSERV_030201", "BPC_ITEM_SUBCUSTSERV_030600", "BPC_ITEM_SUBCUSTSERV_030601",
+    "BPC_ITEM_SUBCUSTSERV_030602", "BPC_ITEM_SUBCUSTSERV_050101",
+]  # (ListSubCustomerCoupons also lists BPC_MENU_FINANCE_100100, which no role may hold)
+
+
+def coupon_sdk(me):
+    """The SDK client a coupon row calls with: `me.sdk`, except for the member holding the
+    operation's items. world.toml's `dist-acme/all` holds none of the coupon items, so that
+    member is one of dist-acme made on the server with them (once per server), recorded like
+    `me.sdk`."""
+    if me.kind != MEMBER_WITH_ITEMS:
+        return me.sdk
+    key = getattr(me.server, "coupon_member_key", None)
+    if key is None:
+        ops, base = KEYS["ops"], "/operator/v1/partners/dist-acme"
+        check_ok(call(me.server, "POST", f"{base}/roles", ops, body={"name": "coupons", "permissions": COUPON_ITEMS}),
+                 201)
+        check_ok(call(me.server, "POST", f"{base}/members", ops, body={"name": "coupons", "roles": ["coupons"]}), 201)
+        created = check_ok(call(me.server, "POST", "/operator/v1/access-keys", ops,
+                                body={"owner_type": "partner", "owner_id": "dist-acme", "member": "coupons"}), 201)
+        key = me.server.coupon_member_key = Key(created["ak"], created["sk"], "dist-acme")
+    return sdk_client(me.server, key, http_handler=HttpHandler().add_request_handler(me._record_sdk_request))
+
+
+def issuing_quota(me):
+    """The quota `me` issues coupons from: dist-acme's, or sp-nova's (granted once per server)."""
+    if me.kind != SOLUTION_PROVIDER:
+        return ACME_QUOTA
+    if not getattr(me.server, "nova_quota_granted", False):
+        check_ok(call(me.server, "POST", "/operator/v1/partners/sp-nova/coupon-quotas", KEYS["ops"],
+                      body={"quota_id": NOVA_QUOTA, "quota_value": "100.00"}), 201)
+        me.server.nova_quota_granted = True
+    return NOVA_QUOTA
+
+
+def resellers_quota(me):
+    """A quota of resel-bolt's, granted now (0.01 of dist-acme's), for a caller acting as
+    dist-acme, so that each allowed reclaim has one; any id for the others, who are refused."""
+    if me.kind not in (DISTRIBUTOR,) + MEMBER_KINDS:
+        return "no-such-quota"
+    request = UpdateCouponQuotasRequest(body=AdjustCouponQuotasReq(
+        quota_id=ACME_QUOTA, indirect_partner_ids=["resel-bolt"], quota_amount=CENT))
+    granted = wire_body(sdk_client(me.server, KEYS["dist-acme"], nonce=True).update_coupon_quotas(request),
+                        "UpdateCouponQuotasResponse")
+    return granted["simple_quota_infos"][0]["quota_id"]
+
+
+def issued_coupon(me):
+    """A coupon a direct partner (or its member) issued its customer now (0.01); any id for
+    the others, who are refused."""
+    if me.kind not in DIRECT_PARTNERS + MEMBER_KINDS:
+        return "no-such-coupon"
+    partner = "sp-nova" if me.kind == SOLUTION_PROVIDER else "dist-acme"
+    request = CreatePartnerCouponsRequest(body=CreatePartnerCouponsReq(
+        quota_id=issuing_quota(me), customer_ids=[me.customer], face_value=CENT))
+    issued = wire_body(sdk_client(me.server, KEYS[partner], nonce=True).create_partner_coupons(request),
+                       "CreatePartnerCouponsResponse")
+    return issued["coupon_infos"][0]["coupon_id"]
+
+
+def batch_done(body, me, ids):
+    """A batch answer: exactly `ids` done, nothing refused."""
+    done = body.get("simple_quota_infos", body.get("coupon_infos"))
+    return [i.get("id", i.get("quota_id")) for i in done] == ids and body["error_details"] == []
+
+
+def refused_items(code):
+    """A batch answer of 200 whose every item is refused with `code`."""
+    return Allowed(lambda body, me: not body.get("simple_quota_infos", body.get("coupon_infos")) and
+                   {d["error_code"] for d in body["error_details"]} == {code})
 
 
 MATRIX = {
@@ -481,6 +578,129 @@ MATRIX = {
         allowed(CUSTOMER),
         fields=lambda me: {"balance_type": DEBIT},
     ),
+    # --- Coupons (each allowed call spends 0.01 of a quota on this module's own server) ---------
+    "ListQuotaCoupons": Row(
+        lambda me, f: coupon_sdk(me).list_quota_coupons(ListQuotaCouponsRequest(body=QueryCouponQuotasReqExt(**f))),
+        allowed(*DIRECT_PARTNERS, check=lambda body, me: (
+            (ACME_QUOTA in [q["quota_id"] for q in body["quotas"]]) == (me.id == "dist-acme"))),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"},
+                 Allowed(lambda body, me: ACME_QUOTA not in [q["quota_id"] for q in body["quotas"]])),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "another-partners-quota", {"quota_ids": [NOVA_QUOTA]},
+                 Allowed(lambda body, me: body["total_count"] == 0)),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, IGNORED),
+        ),
+    ),
+    "UpdateCouponQuotas": Row(
+        lambda me, f: coupon_sdk(me).update_coupon_quotas(UpdateCouponQuotasRequest(body=AdjustCouponQuotasReq(**f))),
+        allowed(DISTRIBUTOR, check=lambda body, me: batch_done(body, me, [me.reseller])),
+        fields=lambda me: {"quota_id": ACME_QUOTA, "indirect_partner_ids": [me.reseller], "quota_amount": CENT},
+        ownership=(
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_ids": ["resel-far"]},
+                 refused_items("CBC.99000037")),
+            Case(DISTRIBUTOR, "a-solution-provider", {"indirect_partner_ids": ["sp-nova"]}, refused_items("CBC.99000037")),
+            Case(DISTRIBUTOR, "another-partners-quota", {"quota_id": NOVA_QUOTA}, Refused(400, "CBC.99000012")),
+        ),
+    ),
+    "ReclaimCouponQuotas": Row(
+        lambda me, f: coupon_sdk(me).reclaim_coupon_quotas(ReclaimCouponQuotasRequest(body=ReclaimCouponQuotasReq(**f))),
+        allowed(DISTRIBUTOR, check=lambda body, me: len(body["simple_quota_infos"]) == 1 and not body["error_details"]),
+        fields=lambda me: {"quota_ids": [resellers_quota(me)]},
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-quota", {"quota_ids": [ACME_QUOTA]}, refused_items("CBC.99000012")),
+            Case(DISTRIBUTOR, "another-partners-quota", {"quota_ids": [NOVA_QUOTA]}, refused_items("CBC.99000012")),
+        ),
+    ),
+    "ListIssuedCouponQuotas": Row(
+        lambda me, f: coupon_sdk(me).list_issued_coupon_quotas(ListIssuedCouponQuotasRequest(**f)),
+        allowed(DISTRIBUTOR, check=lambda body, me: all(q["parent_quota_id"] == ACME_QUOTA for q in body["quotas"])),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"},
+                 Allowed(lambda body, me: all(q["indirect_partner_id"] == "resel-bolt" for q in body["quotas"]))),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+        ),
+    ),
+    "ListCouponQuotasRecords": Row(
+        lambda me, f: coupon_sdk(me).list_coupon_quotas_records(ListCouponQuotasRecordsRequest(**f)),
+        allowed(DISTRIBUTOR),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"},
+                 Allowed(lambda body, me: all(r["indirect_partner_id"] == "resel-bolt" for r in body["records"]))),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+        ),
+    ),
+    "CreatePartnerCoupons": Row(
+        lambda me, f: coupon_sdk(me).create_partner_coupons(CreatePartnerCouponsRequest(body=CreatePartnerCouponsReq(**f))),
+        allowed(*DIRECT_PARTNERS, check=lambda body, me: batch_done(body, me, [me.customer])),
+        fields=lambda me: {"quota_id": issuing_quota(me), "customer_ids": [me.customer], "face_value": CENT},
+        ownership=(
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_ids": ["cust-nova-02"]}, refused_items("CBC.99000035")),
+            Case(DISTRIBUTOR, "nobodys-customer", {"customer_ids": ["cust-solo"]}, refused_items("CBC.99000035")),
+            Case(DISTRIBUTOR, "its-resellers-customer-directly", {"customer_ids": ["cust-bolt-01"]},
+                 refused_items("CBC.99000035")),
+            Case(DISTRIBUTOR, "its-own-referral-customer", {"customer_ids": ["cust-acme-02"]}, refused_items("CBC.99000014")),
+            Case(DISTRIBUTOR, "for-another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "another-partners-quota", {"quota_id": NOVA_QUOTA}, Refused(400, "CBC.99000012")),
+            Case(SOLUTION_PROVIDER, "another-partners-customer", {"customer_ids": ["cust-acme-01"]},
+                 refused_items("CBC.99000035")),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"},
+                 Allowed(lambda body, me: batch_done(body, me, [me.customer]))),
+        ),
+    ),
+    "ReclaimPartnerCoupons": Row(
+        lambda me, f: coupon_sdk(me).reclaim_partner_coupons(ReclaimPartnerCouponsRequest(
+            body=ReclaimPartnerCouponsReq(**f))),
+        allowed(*DIRECT_PARTNERS),  # 204, no body
+        fields=lambda me: {"coupon_id": issued_coupon(me)},  # a coupon to reclaim
+        ownership=(
+            Case(DISTRIBUTOR, "an-unknown-coupon", {"coupon_id": "no-such-coupon"}, Refused(400, "CBC.0100")),
+            Case(DISTRIBUTOR, "for-another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "an-empty-reseller", {"indirect_partner_id": ""}, Refused(400, "CBC.0100")),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, OK),
+        ),
+    ),
+    "ListIssuedPartnerCoupons": Row(
+        lambda me, f: coupon_sdk(me).list_issued_partner_coupons(ListIssuedPartnerCouponsRequest(**f)),
+        allowed(*DIRECT_PARTNERS, check=lambda body, me: all(c["customer_id"] == me.customer
+                                                             for c in body["user_coupons"])),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"}, OK),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(DISTRIBUTOR, "another-partners-customer", {"customer_id": "cust-nova-02"},
+                 Allowed(lambda body, me: body["total_count"] == 0)),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, IGNORED),
+        ),
+    ),
+    "ListPartnerCouponsRecord": Row(
+        lambda me, f: coupon_sdk(me).list_partner_coupons_record(ListPartnerCouponsRecordRequest(**f)),
+        allowed(*DIRECT_PARTNERS),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"}, OK),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+            Case(SOLUTION_PROVIDER, "a-reseller", {"indirect_partner_id": "resel-bolt"}, IGNORED),
+        ),
+    ),
+    "ListSubCustomerCoupons": Row(
+        lambda me, f: coupon_sdk(me).list_sub_customer_coupons(ListSubCustomerCouponsRequest(**f)),
+        # A partner holds no coupons of its own here; a customer sees its own.
+        allowed(*DIRECT_PARTNERS, CUSTOMER, check=lambda body, me: all(c["customer_id"] == me.id
+                                                                       for c in body["user_coupons"])),
+        ownership=(
+            Case(DISTRIBUTOR, "its-own-reseller", {"indirect_partner_id": "resel-bolt"}, OK),
+            Case(DISTRIBUTOR, "another-distributors-reseller", {"indirect_partner_id": "resel-far"}, NOT_YOUR_RESELLER),
+        ),
+    ),
+    "ListCustomerCouponChangeRecords": Row(
+        lambda me, f: coupon_sdk(me).list_customer_coupon_change_records(ListCustomerCouponChangeRecordsRequest(**f)),
+        allowed(CUSTOMER),
+        fields=lambda me: {"balance_type": "BALANCE_TYPE_COUPON"},
+    ),
+    "ListStoredValueCards": Row(
+        lambda me, f: coupon_sdk(me).list_stored_value_cards(ListStoredValueCardsRequest(**f)),
+        allowed(CUSTOMER, check=lambda body, me: body == {"total_count": 0, "stored_value_cards": []}),
+        fields=lambda me: {"status": 1},
+    ),
     # --- Administrative divisions: the same data for every caller who may read it --------------
     "ListProvinces": Row(
         lambda me, f: me.sdk.list_provinces(ListProvincesRequest(**f)),
@@ -548,6 +768,16 @@ MATRIX = {
         lambda me, f: me.call("POST", "/operator/v1/partners/resel-cove/members", body=f),
         allowed(OPERATOR),
         fields=lambda me: {"name": f"member-{uuid.uuid4().hex[:8]}", "roles": []},
+    ),
+    "GrantCouponQuota": Row(
+        lambda me, f: me.call("POST", "/operator/v1/partners/dist-other/coupon-quotas", body=f),
+        allowed(OPERATOR, check=lambda body, me: body["balance"] == Decimal("1.00")),
+        fields=lambda me: {"quota_value": "1.00"},
+    ),
+    "SetCouponQuotaState": Row(
+        lambda me, f: me.call("PUT", f"/operator/v1/coupon-quotas/{ACME_QUOTA}/state", body=f),
+        allowed(OPERATOR, check=lambda body, me: body["quota_status"] == 0),
+        fields=lambda me: {"state": "normal"},  # where it is: the matrix never freezes it
     ),
     # --- Our channel API: association changes --------------------------------------------------
     "RequestAssociationChange": Row(

@@ -18,6 +18,10 @@ pub enum Owner {
     Platform,
     Partner(PartnerId),
     Customer(CustomerId),
+    /// A coupon quota's value (`coupons::CouponQuota`), by quota id.
+    Quota(String),
+    /// A coupon's value, by coupon id.
+    Coupon(String),
 }
 
 /// The account types of the balance APIs (`account_type`).
@@ -27,6 +31,10 @@ pub enum AccountKind {
     Cash,
     /// 2: credit (信用): a credit line; the balance is what is left of it.
     Credit,
+    /// Coupon value a quota may still issue. Never listed with a partner's balances.
+    CouponQuota,
+    /// Coupon value a customer may still spend. Never listed with a customer's balances.
+    Coupon,
 }
 
 impl AccountKind {
@@ -34,11 +42,15 @@ impl AccountKind {
         match self {
             AccountKind::Cash => 1,
             AccountKind::Credit => 2,
+            AccountKind::CouponQuota => 10,
+            AccountKind::Coupon => 11,
         }
     }
 
     pub fn from_code(code: i64) -> Option<AccountKind> {
-        [AccountKind::Cash, AccountKind::Credit].into_iter().find(|k| k.code() == code)
+        [AccountKind::Cash, AccountKind::Credit, AccountKind::CouponQuota, AccountKind::Coupon]
+            .into_iter()
+            .find(|k| k.code() == code)
     }
 }
 
@@ -66,14 +78,30 @@ pub enum TransferKind {
     Adjust,
     /// 回收: a partner takes money back from a customer, or a distributor from its reseller.
     Reclaim,
+    /// The platform grants a partner a coupon quota.
+    QuotaGrant,
+    /// A distributor grants part of its quota to its reseller.
+    QuotaTransfer,
+    /// A distributor takes a reseller's unused quota back.
+    QuotaReclaim,
+    /// A partner issues a coupon from a quota to a customer.
+    CouponIssue,
+    /// A partner takes a coupon's unused value back to the quota (or, when the quota can no
+    /// longer issue, to the platform).
+    CouponReclaim,
 }
 
 impl TransferKind {
-    pub const ALL: [TransferKind; 4] = [
+    pub const ALL: [TransferKind; 9] = [
         TransferKind::Opening,
         TransferKind::CreditGrant,
         TransferKind::Adjust,
         TransferKind::Reclaim,
+        TransferKind::QuotaGrant,
+        TransferKind::QuotaTransfer,
+        TransferKind::QuotaReclaim,
+        TransferKind::CouponIssue,
+        TransferKind::CouponReclaim,
     ];
 
     pub fn code(self) -> &'static str {
@@ -82,6 +110,11 @@ impl TransferKind {
             TransferKind::CreditGrant => "credit_grant",
             TransferKind::Adjust => "adjust",
             TransferKind::Reclaim => "reclaim",
+            TransferKind::QuotaGrant => "quota_grant",
+            TransferKind::QuotaTransfer => "quota_transfer",
+            TransferKind::QuotaReclaim => "quota_reclaim",
+            TransferKind::CouponIssue => "coupon_issue",
+            TransferKind::CouponReclaim => "coupon_reclaim",
         }
     }
 
@@ -228,6 +261,8 @@ pub fn opening_transfer(
     let kind = match account.kind {
         AccountKind::Cash => TransferKind::Opening,
         AccountKind::Credit => TransferKind::CreditGrant,
+        AccountKind::CouponQuota => TransferKind::QuotaGrant,
+        AccountKind::Coupon => TransferKind::CouponIssue,
     };
     transfer(issuing, account, amount, kind, id, at).map(Some)
 }

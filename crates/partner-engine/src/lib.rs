@@ -21,6 +21,7 @@ pub mod access;
 pub mod associations;
 pub mod clock;
 mod committer;
+pub mod coupons;
 pub mod customers;
 pub mod divisions;
 mod error;

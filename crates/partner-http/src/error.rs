@@ -344,10 +344,38 @@ cbc_table!(access: AccessError {
     MalformedSecretKey => BAD_REQUEST "CBC.0100",
 });
 
+// Batch operations answer per-item refusals inside a 200 (`error_details`) with the code
+// alone; the status here is for a refusal of the whole call. ReclaimPartnerCoupons' reference
+// lists CBC.99000048 with HTTP 200, which would make the SDK report success: 400 here, as for
+// every single-target refusal (funds.md §4.12).
 cbc_table!(coupons: CouponError {
     PlatformQuotaOnlyForDirectPartners => BAD_REQUEST "CBC.0100",
-    QuotaAmountMustBePositive => BAD_REQUEST "CBC.0100",
+    AmountMalformed => BAD_REQUEST "CBC.0100",
+    BatchSizeOutOfRange => BAD_REQUEST "CBC.0100",
+    TooManyLimits => BAD_REQUEST "CBC.0100",
+    QuotaNotFound => BAD_REQUEST "CBC.99000012",
+    QuotaStatusForbidsIssuing => BAD_REQUEST "CBC.99000015",
+    QuotaNotInEffect => BAD_REQUEST "CBC.99000017",
+    QuotaInsufficient => BAD_REQUEST "CBC.99000013",
+    NotYourIndirectPartner => BAD_REQUEST "CBC.99000037",
+    NotYourCustomer => BAD_REQUEST "CBC.99000035",
+    CooperationTypeForbidsCoupons => BAD_REQUEST "CBC.99000014",
+    FaceValueBelowMinimum => BAD_REQUEST "CBC.99000018",
+    FaceValueAboveMaximum => BAD_REQUEST "CBC.99000019",
+    CouponCountOverLimit => BAD_REQUEST "CBC.99000020",
+    TotalFaceValueOverLimit => BAD_REQUEST "CBC.99000021",
+    LimitOutsideQuota => BAD_REQUEST "CBC.99000023",
+    IssueToSelf => BAD_REQUEST "CBC.99000025",
+    ValidityOutsideQuota => BAD_REQUEST "CBC.0100",
+    CouponNotFound => BAD_REQUEST "CBC.0100",
+    ReferralCouponsNotReclaimable => BAD_REQUEST "CBC.99000045",
+    CouponNotReclaimable => BAD_REQUEST "CBC.99000048",
 });
+
+/// The code a batch answers a refused item with, in its `error_details`.
+pub(crate) fn item_code(err: &CouponError) -> &'static str {
+    coupons::status_and_code(err).1
+}
 
 cbc_table!(catalog: CatalogError {
     PriceMustNotBeNegative => BAD_REQUEST "CBC.0100",

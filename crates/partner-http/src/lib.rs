@@ -18,6 +18,7 @@ use partner_engine::Engine;
 
 mod associations;
 pub mod auth;
+mod coupons;
 mod customers;
 mod divisions;
 pub mod error;

@@ -10,8 +10,8 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    AppState, associations, customers, divisions, funds, openapi, operator, partners, realname,
-    reports, verification,
+    AppState, associations, coupons, customers, divisions, funds, openapi, operator, partners,
+    realname, reports, verification,
 };
 
 /// The security scheme of partners' access keys: `security(("partner" = []))`.
@@ -88,6 +88,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .merge(associations::routes())
         .merge(reports::routes())
         .merge(funds::routes())
+        .merge(coupons::routes())
         .merge(divisions::routes())
         .merge(operator::routes())
         .merge(verification::routes())

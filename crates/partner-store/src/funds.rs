@@ -61,6 +61,8 @@ fn owner_key(owner: &Owner) -> (&'static str, &str) {
         Owner::Platform => ("platform", "platform"),
         Owner::Partner(id) => ("partner", &id.0),
         Owner::Customer(id) => ("customer", &id.0),
+        Owner::Quota(id) => ("quota", id),
+        Owner::Coupon(id) => ("coupon", id),
     }
 }
 
@@ -69,6 +71,8 @@ fn owner_from(kind: &str, id: String) -> Result<Owner, StoreError> {
         "platform" => Ok(Owner::Platform),
         "partner" => Ok(Owner::Partner(PartnerId(id))),
         "customer" => Ok(Owner::Customer(CustomerId(id))),
+        "quota" => Ok(Owner::Quota(id)),
+        "coupon" => Ok(Owner::Coupon(id)),
         other => Err(sql::corrupt("fund_accounts.owner_kind", other)),
     }
 }

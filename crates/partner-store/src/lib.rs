@@ -13,7 +13,11 @@ use partner_domain::{
     associations::{AssociationChange, ChangeState},
     audit::AuditEvent,
     catalog::{Discount, Price},
-    coupons::CouponQuota,
+    coupons::{
+        Coupon, CouponChange, CouponChangeFilter, CouponQuota, CouponRecord, CouponRecordFilter,
+        CustomerCouponFilter, IssuedCouponFilter, IssuedQuota, IssuedQuotaFilter, QuotaFilter,
+        QuotaRecord, QuotaRecordFilter, QuotaState,
+    },
     customers::{Customer, CustomerId, SubCustomerFilter, UserIdentity},
     funds::{
         AccountId, AccountKind, AdjustRecord, AdjustRecordFilter, FundAccount, LedgerEntry,
@@ -451,11 +455,89 @@ pub trait IdempotencyRows {
 
 #[async_trait]
 pub trait CouponRows {
+    /// Inserts a quota and its limits; its ledger account must exist. `false` if the id is taken.
     async fn insert_coupon_quota(&mut self, quota: &CouponQuota) -> Result<bool, StoreError>;
+    async fn coupon_quota(&mut self, id: &str) -> Result<Option<CouponQuota>, StoreError>;
+    /// The quotas with these ids, their rows and accounts locked until the transaction ends,
+    /// in id order.
+    async fn coupon_quotas_for_update(
+        &mut self,
+        ids: &[&str],
+    ) -> Result<Vec<CouponQuota>, StoreError>;
+    /// Every quota of a partner, in the order they were made.
     async fn coupon_quotas_of(
         &mut self,
         partner: &PartnerId,
     ) -> Result<Vec<CouponQuota>, StoreError>;
+    async fn set_quota_state(
+        &mut self,
+        id: &str,
+        state: QuotaState,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Marks quotas whose balance moved as updated at `at`.
+    async fn touch_quotas(&mut self, ids: &[&str], at: Timestamp) -> Result<(), StoreError>;
+    /// A partner's quotas as `ListQuotaCoupons` filters them, newest first.
+    async fn coupon_quotas(
+        &mut self,
+        partner: &PartnerId,
+        filter: &QuotaFilter,
+        now: Timestamp,
+        page: Page,
+    ) -> Result<Paged<CouponQuota>, StoreError>;
+    /// The quotas carved from a distributor's quotas, newest first.
+    async fn issued_coupon_quotas(
+        &mut self,
+        distributor: &PartnerId,
+        filter: &IssuedQuotaFilter,
+        page: Page,
+    ) -> Result<Paged<IssuedQuota>, StoreError>;
+    async fn insert_quota_records(&mut self, records: &[QuotaRecord]) -> Result<(), StoreError>;
+    /// A distributor's quota records, newest first.
+    async fn quota_records(
+        &mut self,
+        distributor: &PartnerId,
+        filter: &QuotaRecordFilter,
+        page: Page,
+    ) -> Result<Paged<QuotaRecord>, StoreError>;
+    /// Inserts coupons and their use limits; their ledger accounts must exist.
+    async fn insert_coupons(&mut self, coupons: &[Coupon]) -> Result<(), StoreError>;
+    async fn coupon(&mut self, id: &str) -> Result<Option<Coupon>, StoreError>;
+    /// The coupon, its row and account locked until the transaction ends.
+    async fn coupon_for_update(&mut self, id: &str) -> Result<Option<Coupon>, StoreError>;
+    /// `false` if it was reclaimed already.
+    async fn set_coupon_reclaimed(&mut self, id: &str, at: Timestamp) -> Result<bool, StoreError>;
+    /// Coupons a partner issued to its reseller customers, newest first.
+    async fn issued_coupons(
+        &mut self,
+        issuer: &PartnerId,
+        filter: &IssuedCouponFilter,
+        now: Timestamp,
+        page: Page,
+    ) -> Result<Paged<Coupon>, StoreError>;
+    /// A customer's coupons, newest first.
+    async fn customer_coupons(
+        &mut self,
+        customer: &CustomerId,
+        filter: &CustomerCouponFilter,
+        now: Timestamp,
+        page: Page,
+    ) -> Result<Paged<Coupon>, StoreError>;
+    async fn insert_coupon_records(&mut self, records: &[CouponRecord]) -> Result<(), StoreError>;
+    /// A partner's coupon records, newest first.
+    async fn coupon_records(
+        &mut self,
+        partner: &PartnerId,
+        filter: &CouponRecordFilter,
+        page: Page,
+    ) -> Result<Paged<CouponRecord>, StoreError>;
+    /// The ledger entries of a customer's coupons, newest first.
+    async fn coupon_changes(
+        &mut self,
+        customer: &CustomerId,
+        filter: &CouponChangeFilter,
+        page: Page,
+    ) -> Result<Paged<CouponChange>, StoreError>;
 }
 
 #[async_trait]

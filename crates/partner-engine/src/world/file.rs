@@ -86,6 +86,24 @@ pub(super) struct QuotaEntry {
     #[serde(rename = "type")]
     pub(super) quota_type: Option<String>,
     pub(super) expires: Option<String>,
+    /// Our extensions (docs/world-file-extensions.md).
+    pub(super) effective: Option<String>,
+    #[serde(default)]
+    pub(super) limits: Vec<LimitEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LimitEntry {
+    pub(super) key: String,
+    pub(super) values: Vec<LimitValueEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LimitValueEntry {
+    pub(super) value1: String,
+    pub(super) value2: Option<String>,
 }
 
 #[derive(Deserialize)]

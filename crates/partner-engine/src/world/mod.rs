@@ -9,7 +9,7 @@ use partner_domain::{
     Money, Timestamp,
     access::{self, AccessKey, OwnerKind},
     catalog::{self, Discount, DiscountKind, Price},
-    coupons::{self, CouponQuota, QuotaType},
+    coupons::{self, LimitValue, QuotaLimit, QuotaType},
     customers::{Association, AssociationType, Customer, CustomerId, CustomerType, VerifiedStatus},
     funds::{self, AccountId, AccountKind, FundAccount, Owner},
     members::{self, Member, Role},
@@ -20,7 +20,7 @@ use partner_domain::{
 use partner_store::Tx;
 use rust_decimal::Decimal;
 
-use crate::{Caller, Engine, EngineError};
+use crate::{Caller, Engine, EngineError, coupons::PlatformQuota};
 
 /// The built-in demo world: a distributor with two resellers, a solution provider and a dozen
 /// customers in both association modes.
@@ -49,7 +49,7 @@ struct PartnerSpec {
     key: Option<KeyPair>,
     balance: Money,
     credit: Money,
-    quotas: Vec<CouponQuota>,
+    quotas: Vec<PlatformQuota>,
     roles: Vec<Role>,
     members: Vec<(Member, Option<KeyPair>)>,
 }
@@ -321,15 +321,33 @@ fn validate(file: file::WorldFile) -> Result<World, EngineError> {
             };
             let expires_at =
                 q.expires.as_deref().map(|t| time(&q_entry, "expires", t)).transpose()?;
-            quotas.push(CouponQuota {
-                id: q.id,
+            let effective_at =
+                q.effective.as_deref().map(|t| time(&q_entry, "effective", t)).transpose()?;
+            if effective_at.zip(expires_at).is_some_and(|(from, to)| to <= from) {
+                return Err(invalid(&q_entry, "expires", "must be after effective"));
+            }
+            let mut limits = Vec::new();
+            for (k, limit) in q.limits.into_iter().enumerate() {
+                let limit = QuotaLimit {
+                    key: limit.key,
+                    values: limit
+                        .values
+                        .into_iter()
+                        .map(|v| LimitValue { value1: v.value1, value2: v.value2 })
+                        .collect(),
+                };
+                coupons::check_limit(&limit)
+                    .map_err(|e| invalid(&q_entry, &format!("limits[{k}]"), e))?;
+                limits.push(limit);
+            }
+            quotas.push(PlatformQuota {
+                id: Some(q.id),
                 partner: PartnerId(p.id.clone()),
                 quota_type,
-                value,
-                balance: value,
-                parent_quota: None,
-                effective_at: placeholder,
+                amount: value,
+                effective_at,
                 expires_at,
+                limits,
             });
         }
         let xaccount_types = p.xaccount_types.unwrap_or_default();
@@ -672,8 +690,15 @@ impl Engine {
                 }
                 report.partners_created += 1;
             }
+            // A quota is granted once: its id is its identity, as a partner's is.
             for quota in &spec.quotas {
-                tx.insert_coupon_quota(&CouponQuota { effective_at: now, ..quota.clone() }).await?;
+                let exists = match &quota.id {
+                    Some(id) => tx.coupon_quota(id).await?.is_some(),
+                    None => false,
+                };
+                if !exists {
+                    self.grant_platform_quota_in(tx, quota.clone(), now).await?;
+                }
             }
             if let Some(key) = &spec.key {
                 let owner = (OwnerKind::Partner, partner.id.0.as_str(), None);
@@ -809,7 +834,7 @@ impl Engine {
     }
 
     /// The platform's account that money of `kind` enters the channel from.
-    async fn issuing_account(
+    pub(crate) async fn issuing_account(
         &self,
         tx: &mut dyn Tx,
         kind: AccountKind,
@@ -935,7 +960,48 @@ impl Engine {
             crate::funds::RetryKeys::none(),
         )
         .await?;
+        self.play_demo_coupons(&acme).await?;
         self.play_demo_channel(&acme).await
+    }
+
+    /// Coupons in the demo: acme grants both resellers voucher quota, issues a voucher to a
+    /// customer of its own and, for bolt, one to bolt's customer; one is reclaimed.
+    async fn play_demo_coupons(&self, acme: &Caller) -> Result<(), EngineError> {
+        use crate::coupons::{CouponGrant, QuotaGrant};
+        let grant = QuotaGrant {
+            quota_id: "quota-acme-voucher".into(),
+            reseller_ids: vec!["resel-bolt".into(), "resel-cove".into()],
+            amount: Decimal::new(100_000, 2),
+        };
+        let granted = self.update_coupon_quotas(acme, grant).await?;
+        let issue = |quota: &str, customer: &str, face: i64, indirect: Option<&str>| CouponGrant {
+            quota_id: quota.to_owned(),
+            customer_ids: vec![customer.to_owned()],
+            face_value: Decimal::new(face, 2),
+            valid_from: None,
+            expires_at: None,
+            cloud_service_types: Vec::new(),
+            product_ids: Vec::new(),
+            memo: Some("welcome voucher".into()),
+            indirect_partner_id: indirect.map(str::to_owned),
+        };
+        self.create_partner_coupons(
+            acme,
+            issue("quota-acme-voucher", "cust-lighthouse", 10_000, None),
+        )
+        .await?;
+        let harbor = self
+            .create_partner_coupons(acme, issue("quota-acme-voucher", "cust-harbor", 5_000, None))
+            .await?;
+        if let Some((_, coupon)) = harbor.done.first() {
+            self.reclaim_partner_coupons(acme, coupon, None).await?;
+        }
+        let bolt_quota = granted.done.iter().find(|(reseller, _)| reseller == "resel-bolt");
+        if let Some((_, quota)) = bolt_quota {
+            let juniper = issue(quota, "cust-juniper", 8_000, Some("resel-bolt"));
+            self.create_partner_coupons(acme, juniper).await?;
+        }
+        Ok(())
     }
 
     /// The channel's workflows in the demo: a real-name review waiting for the operator, one

@@ -173,6 +173,19 @@ async fn the_demo_history_leaves_a_record_in_every_list() {
     assert_eq!(changes.len(), 1);
     let reports = t.engine.list_customer_reports(&acme, None, None).await.unwrap();
     assert_eq!(reports.rows[0].state, partner_domain::reports::ReportState::Reported);
+    // Coupons: two resellers' quotas, three coupons (one reclaimed) and their records.
+    let issued = t.engine.list_issued_coupon_quotas(&acme, Default::default()).await.unwrap();
+    assert_eq!(issued.page.total, 2);
+    let coupons = t.engine.list_issued_partner_coupons(&acme, Default::default()).await.unwrap();
+    assert_eq!(coupons.page.total, 2, "acme's own customers'; bolt's is bolt's");
+    let for_bolt = partner_engine::coupons::ListQuery {
+        indirect_partner_id: Some("resel-bolt".into()),
+        ..Default::default()
+    };
+    let bolt = t.engine.list_issued_partner_coupons(&acme, for_bolt).await.unwrap();
+    assert_eq!(bolt.page.total, 1);
+    let coupon_records = t.engine.list_partner_coupons_record(&acme, Default::default());
+    assert_eq!(coupon_records.await.unwrap().total, 3, "two issues and a reclaim");
     let mei = t.engine.credential("DEMOACMEMEI000000001").await.unwrap().unwrap();
     assert_eq!(mei.member.map(|m| m.name).as_deref(), Some("mei"));
     let mut tx = t.store.read().await.unwrap();

@@ -490,6 +490,14 @@ fn trade_detail_type(kind: TransferKind) -> &'static str {
         TransferKind::CreditGrant => "SOURCE_OPERAIION_ADJUST_CREDIT",
         TransferKind::Adjust => BEADJUST,
         TransferKind::Reclaim => BERETRIEVE,
+        // Coupon value moves between quota and coupon accounts, never through a cash account's
+        // records; named for completeness.
+        TransferKind::QuotaGrant | TransferKind::QuotaTransfer => {
+            "SOURCE_OPERATION_COUPON_QUOTA_TRANSFER"
+        }
+        TransferKind::QuotaReclaim => "SOURCE_OPERATION_COUPON_QUOTA_RECLAIM",
+        TransferKind::CouponIssue => "SOURCE_OPERAIION_PRIZE",
+        TransferKind::CouponReclaim => "SOURCE_OPERATION_COUPONCANCEL",
     }
 }
 
