@@ -131,6 +131,21 @@ fn quota_account(quota: &CouponQuota) -> FundAccount {
     )
 }
 
+/// The quota `id` locked for the transaction if `owner` holds it, `None` otherwise: another
+/// partner's quota is never locked by a caller it refuses. A quota's owner never changes, so
+/// reading it unlocked first is safe.
+async fn owned_quota_for_update(
+    tx: &mut dyn Tx,
+    id: &str,
+    owner: &PartnerId,
+) -> Result<Option<CouponQuota>, EngineError> {
+    let owned = tx.coupon_quota(id).await?.is_some_and(|q| &q.partner == owner);
+    if !owned {
+        return Ok(None);
+    }
+    Ok(tx.coupon_quotas_for_update(&[id]).await?.pop())
+}
+
 fn item_error(err: EngineError) -> Result<CouponError, EngineError> {
     match err {
         EngineError::Coupon(err) => Ok(err),
@@ -182,7 +197,7 @@ impl Engine {
         let amount = coupons::amount(grant.amount)?;
         let mut tx = self.store.write().await?;
         let now = self.now(&mut *tx).await?;
-        let parent = tx.coupon_quotas_for_update(&[grant.quota_id.as_str()]).await?.pop();
+        let parent = owned_quota_for_update(&mut *tx, &grant.quota_id, &distributor.id).await?;
         coupons::may_grant_from(
             parent.as_ref(),
             &grant.quota_id,
@@ -297,20 +312,29 @@ impl Engine {
         let ids = coupons::batch("quota_ids", reclaim.quota_ids, coupons::MAX_RECLAIMED_QUOTAS)?;
         let mut tx = self.store.write().await?;
         let now = self.now(&mut *tx).await?;
-        // Children and their parents, locked together in id order.
-        let mut wanted: Vec<String> = ids.clone();
+        // The quotas named and their parents, read; those carved from the distributor's own
+        // quotas locked, children and parents together in id order, and read again. Another
+        // distributor's quotas are decided on (and refused) from the read, never locked.
+        let mut locked: HashMap<String, CouponQuota> = HashMap::new();
+        let mut wanted: Vec<String> = Vec::new();
         for id in &ids {
-            if let Some(parent) = tx.coupon_quota(id).await?.and_then(|q| q.parent_quota) {
-                wanted.push(parent);
+            let Some(child) = tx.coupon_quota(id).await? else { continue };
+            let parent = match &child.parent_quota {
+                Some(parent) => tx.coupon_quota(parent).await?,
+                None => None,
+            };
+            if let Some(parent) = parent {
+                if parent.partner == distributor.id {
+                    wanted.extend([child.id.clone(), parent.id.clone()]);
+                }
+                locked.insert(parent.id.clone(), parent);
             }
+            locked.insert(child.id.clone(), child);
         }
         let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
-        let mut locked: HashMap<String, CouponQuota> = tx
-            .coupon_quotas_for_update(&wanted)
-            .await?
-            .into_iter()
-            .map(|q| (q.id.clone(), q))
-            .collect();
+        for quota in tx.coupon_quotas_for_update(&wanted).await? {
+            locked.insert(quota.id.clone(), quota);
+        }
         let (mut outcome, mut transfers, mut records, mut touched) =
             (BatchOutcome::default(), Vec::new(), Vec::new(), Vec::new());
         for id in ids {
@@ -481,7 +505,7 @@ impl Engine {
         let acting =
             self.acting_partner(&mut *tx, partner, grant.indirect_partner_id.as_deref()).await?;
         let now = self.now(&mut *tx).await?;
-        let quota = tx.coupon_quotas_for_update(&[grant.quota_id.as_str()]).await?.pop();
+        let quota = owned_quota_for_update(&mut *tx, &grant.quota_id, &acting.id).await?;
         let plan = coupons::plan_issue(quota.as_ref(), &grant.quota_id, &acting.id, &issue, now)?;
         let quota = quota.ok_or(Internal::bug("an issuing quota vanished"))?;
         let ids: Vec<CustomerId> = customers.iter().cloned().map(CustomerId).collect();
@@ -613,13 +637,16 @@ impl Engine {
         let mut tx = self.store.write().await?;
         let acting = self.acting_partner(&mut *tx, partner, indirect_partner_id).await?;
         let now = self.now(&mut *tx).await?;
-        // The quota first, then the coupon: the order every writer locks them in.
-        let quota_id = tx.coupon(coupon_id).await?.map(|c| c.quota);
-        let quota = match &quota_id {
-            Some(id) => tx.coupon_quotas_for_update(&[id.as_str()]).await?.pop(),
-            None => None,
+        // The acting partner's own coupon is locked, its quota first: the order every writer
+        // locks them in. Anyone else's is refused from the read, never locked.
+        let seen = tx.coupon(coupon_id).await?;
+        let (quota, coupon) = match &seen {
+            Some(c) if c.issuer == acting.id => {
+                let quota = tx.coupon_quotas_for_update(&[c.quota.as_str()]).await?.pop();
+                (quota, tx.coupon_for_update(coupon_id).await?)
+            }
+            _ => (None, seen.clone()),
         };
-        let coupon = tx.coupon_for_update(coupon_id).await?;
         let customer = match &coupon {
             Some(c) => tx.customer(&c.customer).await?,
             None => None,

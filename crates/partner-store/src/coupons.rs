@@ -284,6 +284,17 @@ trait CouponTables: Backend {
         Ok(coupons)
     }
 
+    /// One coupon with its use limits, its read ending in `lock` (empty, or `LOCK_ROWS`).
+    async fn coupon_by_id(&mut self, id: &str, lock: &str) -> Result<Option<Coupon>, StoreError> {
+        let statement =
+            Statement::new(format!("SELECT {COUPON_COLUMNS} {COUPONS_FROM} WHERE c.id = $1{lock}"))
+                .bind(id);
+        let Some(row) = self.connection().fetch_optional(statement).await? else {
+            return Ok(None);
+        };
+        Ok(self.with_use_limits(vec![coupon_row(&row)?]).await?.pop())
+    }
+
     async fn paged_quotas(
         &mut self,
         conditions: &Conditions<'_>,
@@ -599,25 +610,11 @@ impl<T: Backend> CouponRows for T {
     }
 
     async fn coupon(&mut self, id: &str) -> Result<Option<Coupon>, StoreError> {
-        let statement =
-            Statement::new(format!("SELECT {COUPON_COLUMNS} {COUPONS_FROM} WHERE c.id = $1"))
-                .bind(id);
-        let Some(row) = self.connection().fetch_optional(statement).await? else {
-            return Ok(None);
-        };
-        Ok(self.with_use_limits(vec![coupon_row(&row)?]).await?.pop())
+        self.coupon_by_id(id, "").await
     }
 
     async fn coupon_for_update(&mut self, id: &str) -> Result<Option<Coupon>, StoreError> {
-        let statement = Statement::new(format!(
-            "SELECT {COUPON_COLUMNS} {COUPONS_FROM} WHERE c.id = $1{}",
-            T::LOCK_ROWS
-        ))
-        .bind(id);
-        let Some(row) = self.connection().fetch_optional(statement).await? else {
-            return Ok(None);
-        };
-        Ok(self.with_use_limits(vec![coupon_row(&row)?]).await?.pop())
+        self.coupon_by_id(id, T::LOCK_ROWS).await
     }
 
     async fn set_coupon_reclaimed(&mut self, id: &str, at: Timestamp) -> Result<bool, StoreError> {

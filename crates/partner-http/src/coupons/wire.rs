@@ -1037,15 +1037,6 @@ pub(crate) struct ListCustomerCouponChangeRecordsResponse {
     records: Vec<CustomerCouponChangeRecord>,
 }
 
-/// `trade_detail_type` of a coupon's change, with the real system's spelling
-/// (`SOURCE_OPERAIION_PRIZE` is activation).
-fn trade_detail_type(kind: TransferKind) -> &'static str {
-    match kind {
-        TransferKind::CouponReclaim => "SOURCE_OPERATION_COUPONCANCEL",
-        _ => "SOURCE_OPERAIION_PRIZE",
-    }
-}
-
 impl From<(String, Paged<CouponChange>)> for ListCustomerCouponChangeRecordsResponse {
     fn from((account_name, page): (String, Paged<CouponChange>)) -> Self {
         let records = page
@@ -1053,7 +1044,7 @@ impl From<(String, Paged<CouponChange>)> for ListCustomerCouponChangeRecordsResp
             .into_iter()
             .map(|c| CustomerCouponChangeRecord {
                 coupon_id: c.coupon,
-                trade_detail_type: trade_detail_type(c.entry.kind),
+                trade_detail_type: crate::funds::wire::trade_detail_type(c.entry.kind),
                 trade_time: format_utc(c.entry.at),
                 trade_id: c.entry.transfer_id,
                 change_amount: amount_text(c.entry.amount),

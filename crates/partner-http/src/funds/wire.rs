@@ -484,7 +484,7 @@ fn trade_type(text: Option<&str>) -> Result<Option<Vec<TransferKind>>, ApiError>
 }
 
 /// The record type of each kind of transfer, spelled as the API spells it (`OPERAIION` sic).
-fn trade_detail_type(kind: TransferKind) -> &'static str {
+pub(crate) fn trade_detail_type(kind: TransferKind) -> &'static str {
     match kind {
         TransferKind::Opening => "SOURCE_OPERAIION_RECHARGE",
         TransferKind::CreditGrant => "SOURCE_OPERAIION_ADJUST_CREDIT",
